@@ -1,0 +1,228 @@
+"""Accounts and roles: who can log in, with which role, and the login throttle.
+
+Passwords are hashed with Argon2id (argon2-cffi). A failed login is answered with one
+generic message; repeated failures for one account or one address make the next try
+wait, doubling each time (see :func:`login`).
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.clock import utcnow
+from core.db import Base, UTCDateTime, transaction
+from core.errors import EmailTaken, InvalidInput, LoginFailed, TooManyAttempts
+
+
+class Role(enum.StrEnum):
+    SENIOR = "senior"
+    COMPANY = "company"
+    COACH = "coach"
+    SCHEDULER = "scheduler"
+    ADMIN = "admin"
+
+
+#: roles a visitor may choose on the sign-up form; the others are created by an admin
+SELF_SIGNUP_ROLES = (Role.SENIOR, Role.COMPANY)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True, index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[Role] = mapped_column(
+        Enum(
+            Role,
+            name="user_role",
+            native_enum=False,
+            length=20,
+            values_callable=lambda e: [m.value for m in e],
+        )
+    )
+    password_hash: Mapped[str] = mapped_column(String(255))
+    language: Mapped[str] = mapped_column(String(5), default="ko")
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+
+
+class LoginThrottle(Base):
+    """Failed logins counted per key (``email:...`` or ``ip:...``) inside a window."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+_hasher = PasswordHasher()
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+MIN_PASSWORD = 8
+MAX_PASSWORD = 256
+
+
+@dataclass(frozen=True, slots=True)
+class AccountInput:
+    email: str
+    name: str
+    password: str
+    role: Role
+    language: str = "ko"
+
+
+def validate_account(email: str, name: str, password: str, role: str, language: str = "ko") -> AccountInput:
+    """Check a new account's fields; raise :class:`InvalidInput` with one message per bad field."""
+    fields: dict[str, str] = {}
+    email = (email or "").strip().lower()
+    name = (name or "").strip()
+    if not EMAIL_RE.match(email) or len(email) > 254:
+        fields["email"] = "Please enter an email address like name@example.com."
+    if not name:
+        fields["name"] = "Please enter your name."
+    elif len(name) > 100:
+        fields["name"] = "Please keep the name under 100 characters."
+    if len(password or "") < MIN_PASSWORD:
+        fields["password"] = "The password needs at least 8 characters."
+    elif len(password) > MAX_PASSWORD:
+        fields["password"] = "The password is too long."
+    try:
+        role_value = Role(role)
+    except ValueError:
+        fields["role"] = "Please choose what kind of account you need."
+        role_value = Role.SENIOR
+    if language not in ("ko", "en"):
+        language = "ko"
+    if fields:
+        raise InvalidInput(fields=fields)
+    return AccountInput(email, name, password, role_value, language)
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+async def create_user(
+    sessions: async_sessionmaker[AsyncSession], data: AccountInput, *, created_by: int | None = None
+) -> User:
+    # hash outside the transaction: Argon2 takes tens of milliseconds of CPU
+    import asyncio
+
+    password_hash = await asyncio.to_thread(hash_password, data.password)
+    async with transaction(sessions) as session:
+        exists = await session.scalar(select(User.id).where(User.email == data.email))
+        if exists is not None:
+            raise EmailTaken(fields={"email": EmailTaken.message})
+        user = User(
+            email=data.email,
+            name=data.name,
+            role=data.role,
+            password_hash=password_hash,
+            language=data.language,
+            created_by=created_by,
+        )
+        session.add(user)
+    return user
+
+
+async def get_user(sessions: async_sessionmaker[AsyncSession], user_id: int) -> User | None:
+    async with sessions() as session:
+        user = await session.get(User, user_id)
+        return user if user is not None and user.is_active else None
+
+
+async def set_language(sessions: async_sessionmaker[AsyncSession], user_id: int, language: str) -> None:
+    async with transaction(sessions) as session:
+        user = await session.get(User, user_id)
+        if user is not None:
+            user.language = language
+
+
+# --- login with throttling ---------------------------------------------------------------------
+
+_DUMMY_HASH = _hasher.hash("not-a-real-password-0000")
+
+
+def _wait_seconds(failures: int, max_failures: int) -> int:
+    """Seconds to wait after ``failures`` failed tries: none up to the limit, then 2, 4, 8 … up to 15 min."""
+    over = failures - max_failures
+    return 0 if over < 0 else min(2 ** (over + 1), 900)
+
+
+async def _throttle_check(session: AsyncSession, keys: list[str]) -> None:
+    now = utcnow()
+    rows = (await session.scalars(select(LoginThrottle).where(LoginThrottle.key.in_(keys)))).all()
+    wait = max(
+        ((r.blocked_until - now).total_seconds() for r in rows if r.blocked_until and r.blocked_until > now),
+        default=0.0,
+    )
+    if wait > 0:
+        raise TooManyAttempts(params={"seconds": int(wait) + 1})
+
+
+async def _throttle_fail(session: AsyncSession, keys: list[str], max_failures: int, window: int) -> None:
+    now = utcnow()
+    for key in keys:
+        row = await session.get(LoginThrottle, key)
+        if row is None or (now - row.window_start) > timedelta(seconds=window):
+            if row is None:
+                row = LoginThrottle(key=key, failures=0, window_start=now)
+                session.add(row)
+            row.failures, row.window_start, row.blocked_until = 0, now, None
+        row.failures += 1
+        wait = _wait_seconds(row.failures, max_failures)
+        row.blocked_until = now + timedelta(seconds=wait) if wait else None
+
+
+async def login(
+    sessions: async_sessionmaker[AsyncSession],
+    email: str,
+    password: str,
+    *,
+    address: str,
+    max_failures: int = 5,
+    window: int = 900,
+) -> User:
+    """Return the active user with this email and password, or raise one generic error.
+
+    Raises :class:`TooManyAttempts` while the account or the address has to wait.
+    """
+    import asyncio
+
+    email = (email or "").strip().lower()[:254]
+    keys = [f"email:{email}", f"ip:{address}"]
+    async with transaction(sessions) as session:
+        await _throttle_check(session, keys)
+        user = await session.scalar(select(User).where(User.email == email))
+    # verify outside the transaction; compare against a dummy hash for unknown emails so timing tells nothing
+    ok = await asyncio.to_thread(
+        verify_password, user.password_hash if user else _DUMMY_HASH, (password or "")[:MAX_PASSWORD]
+    )
+    if not ok or user is None or not user.is_active:
+        async with transaction(sessions) as session:
+            await _throttle_fail(session, keys, max_failures, window)
+        raise LoginFailed()
+    async with transaction(sessions) as session:
+        row = await session.get(LoginThrottle, keys[0])
+        if row is not None:
+            await session.delete(row)
+    return user

@@ -1,0 +1,130 @@
+"""Settings, read once from ``ALLWORK_*`` environment variables.
+
+Every setting has a safe default so one machine needs nothing else; scale-out parts
+(PostgreSQL, Redis, TURN) are chosen here, never by code changes. Parsing is strict:
+a bad value stops start-up with a message that names the variable. Every field is
+documented in docs/configuration.md (a test keeps the two in step).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ENV_PREFIX = "ALLWORK_"
+
+
+class ConfigError(Exception):
+    """A setting could not be parsed; the message names the environment variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", frozen=True)
+
+    # --- storage -------------------------------------------------------------------------------
+    data_dir: Path = Field(default=Path("data"), description="Folder for the SQLite file, recordings, keys.")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; unset means SQLite in the data folder."
+    )
+    redis_url: str | None = Field(
+        default=None, description="Redis URL; unset means the in-process broker and worker pool."
+    )
+    secret_key: SecretStr | None = Field(
+        default=None, description="Signs cookies and tokens; unset means generated once into the data folder."
+    )
+
+    # --- web -----------------------------------------------------------------------------------
+    host: str = Field(default="127.0.0.1", description="Address `allwork serve` listens on.")
+    port: int = Field(default=8080, ge=1, le=65535, description="Port `allwork serve` listens on.")
+    max_body_bytes: int = Field(
+        default=1024 * 1024, ge=1024, description="Largest request body accepted outside uploads."
+    )
+    cookie_secure: bool = Field(default=False, description="Send the session cookie over HTTPS only.")
+    session_max_age: int = Field(
+        default=14 * 24 * 3600, ge=60, description="Seconds a login lasts without activity."
+    )
+    default_language: Literal["ko", "en"] = Field(default="ko", description="Language of a first visit.")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="Logging level."
+    )
+
+    # --- accounts ------------------------------------------------------------------------------
+    login_max_failures: int = Field(
+        default=5, ge=1, description="Failed logins for one account or address before waiting starts."
+    )
+    login_failure_window: int = Field(
+        default=900, ge=1, description="Seconds over which failed logins are counted."
+    )
+
+    # --- transcription -------------------------------------------------------------------------
+    whisper_backend: Literal["faster-whisper", "openai-whisper"] = Field(
+        default="faster-whisper", description="Whisper implementation."
+    )
+    whisper_model: str = Field(default="base", description="Whisper model name or path to a model folder.")
+    whisper_device: str = Field(default="auto", description="cpu, cuda or auto.")
+    whisper_compute_type: str = Field(
+        default="int8", description="CTranslate2 compute type (int8, float16 ...)."
+    )
+    whisper_threads: int = Field(default=0, ge=0, description="CPU threads per model; 0 means all cores.")
+    transcribe_workers: int = Field(
+        default=1, ge=1, le=64, description="Transcription jobs run at once by the in-process pool."
+    )
+    max_audio_seconds: int = Field(
+        default=3600, ge=1, description="Longest audio accepted for transcription."
+    )
+    max_upload_bytes: int = Field(
+        default=200 * 1024 * 1024, ge=1024, description="Largest uploaded recording."
+    )
+
+    # --- live rooms ----------------------------------------------------------------------------
+    stun_urls: str = Field(default="", description="Comma-separated stun: URLs handed to browsers.")
+    turn_urls: str = Field(default="", description="Comma-separated turn: URLs handed to browsers.")
+    turn_secret: SecretStr | None = Field(
+        default=None, description="coturn static-auth-secret for TURN REST API credentials."
+    )
+    turn_ttl: int = Field(default=3600, ge=60, description="Seconds a TURN credential is valid.")
+    room_token_ttl: int = Field(default=300, ge=10, description="Seconds a room join token is valid.")
+
+    @field_validator("database_url", "redis_url", "secret_key", "turn_secret", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, v: object) -> object:
+        return None if isinstance(v, str) and not v.strip() else v
+
+    # --- derived -------------------------------------------------------------------------------
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'allwork.db').resolve()}"
+
+    def secret(self) -> bytes:
+        """The secret key: from the environment, or generated once and kept in the data folder."""
+        if self.secret_key is not None:
+            value = self.secret_key.get_secret_value().encode()
+            if len(value) < 32:
+                raise ConfigError("ALLWORK_SECRET_KEY must be at least 32 characters long")
+            return value
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_urlsafe(48))
+        return path.read_text().strip().encode()
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the environment (overrides win); a bad value raises :class:`ConfigError` naming it."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            name = ENV_PREFIX + str(err["loc"][0]).upper() if err["loc"] else ENV_PREFIX
+            problems.append(f"{name}: {err['msg']}")
+        raise ConfigError("; ".join(problems)) from None

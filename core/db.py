@@ -1,0 +1,112 @@
+"""The database: one SQLAlchemy 2 async engine for SQLite (aiosqlite) or PostgreSQL (asyncpg).
+
+Every table in every package derives from :class:`Base`, so Alembic sees one metadata.
+Services receive an ``async_sessionmaker`` and open short transactions with
+``async with db.begin() as session``; side effects that must only happen after a
+commit (publishing, enqueueing) go through :func:`after_commit`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.types import TypeDecorator
+
+from core.config import Settings
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp that is always timezone-aware UTC, on SQLite as on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTCDateTime column")
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        from datetime import UTC
+
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+def create_engine(settings: Settings | str, **kwargs: Any) -> AsyncEngine:
+    url = settings if isinstance(settings, str) else settings.effective_database_url
+    u = make_url(url)
+    if u.get_backend_name() == "sqlite":
+        if u.database and u.database != ":memory:":
+            from pathlib import Path
+
+            Path(u.database).parent.mkdir(parents=True, exist_ok=True)
+        kwargs.setdefault("connect_args", {"timeout": 30})
+        engine = create_async_engine(url, **kwargs)
+
+        @event.listens_for(engine.sync_engine, "connect")
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_async_engine(url, **kwargs)
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+AfterCommit = Callable[[], Awaitable[None]]
+_AFTER_COMMIT_KEY = "allwork_after_commit"
+
+
+def after_commit(session: AsyncSession, action: AfterCommit) -> None:
+    """Run ``action`` once the session's current transaction has committed, never if it rolls back.
+
+    The one helper for side effects (publish to Redis, enqueue a job, notify a page).
+    The caller awaits :func:`run_after_commit` after leaving the transaction.
+    """
+    session.info.setdefault(_AFTER_COMMIT_KEY, []).append(action)
+
+
+async def run_after_commit(session: AsyncSession) -> None:
+    actions: list[AfterCommit] = session.info.pop(_AFTER_COMMIT_KEY, [])
+    for action in actions:
+        await action()
+
+
+@asynccontextmanager
+async def transaction(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """One unit of work: commit at the end, then run the :func:`after_commit` actions.
+
+    If the block raises, the transaction rolls back and the actions are dropped.
+    """
+    async with sessions() as session:
+        async with session.begin():
+            yield session
+        await run_after_commit(session)
