@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from core.clock import utcnow
 from core.db import Base, UTCDateTime, transaction
 from core.errors import EmailTaken, InvalidInput, LoginFailed, TooManyAttempts
+from core.i18n import N_
 
 
 class Role(enum.StrEnum):
@@ -89,19 +90,19 @@ def validate_account(email: str, name: str, password: str, role: str, language: 
     email = (email or "").strip().lower()
     name = (name or "").strip()
     if not EMAIL_RE.match(email) or len(email) > 254:
-        fields["email"] = "Please enter an email address like name@example.com."
+        fields["email"] = N_("Please enter an email address like name@example.com.")
     if not name:
-        fields["name"] = "Please enter your name."
+        fields["name"] = N_("Please enter your name.")
     elif len(name) > 100:
-        fields["name"] = "Please keep the name under 100 characters."
+        fields["name"] = N_("Please keep the name under 100 characters.")
     if len(password or "") < MIN_PASSWORD:
-        fields["password"] = "The password needs at least 8 characters."
+        fields["password"] = N_("The password needs at least 8 characters.")
     elif len(password) > MAX_PASSWORD:
-        fields["password"] = "The password is too long."
+        fields["password"] = N_("The password is too long.")
     try:
         role_value = Role(role)
     except ValueError:
-        fields["role"] = "Please choose what kind of account you need."
+        fields["role"] = N_("Please choose what kind of account you need.")
         role_value = Role.SENIOR
     if language not in ("ko", "en"):
         language = "ko"

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from core.i18n import N_
+
 
 class AllWorkError(Exception):
     """Base of every error a user may see. Subclasses set ``code``, ``message`` and ``status``."""
 
     code = "error"
-    message = "Something went wrong. Please try again."
+    message = N_("Something went wrong. Please try again.")
     status = 400
 
     def __init__(
@@ -37,41 +39,41 @@ class AllWorkError(Exception):
 
 class InvalidInput(AllWorkError):
     code = "invalid_input"
-    message = "Please check the highlighted fields."
+    message = N_("Please check the highlighted fields.")
     status = 422
 
 
 class NotFound(AllWorkError):
     code = "not_found"
-    message = "We could not find that page."
+    message = N_("We could not find that page.")
     status = 404
 
 
 class Forbidden(AllWorkError):
     code = "forbidden"
-    message = "You do not have permission to see this."
+    message = N_("You do not have permission to see this.")
     status = 403
 
 
 class Conflict(AllWorkError):
     code = "conflict"
-    message = "This was changed by someone else. Please reload and try again."
+    message = N_("This was changed by someone else. Please reload and try again.")
     status = 409
 
 
 class LoginFailed(AllWorkError):
     code = "login_failed"
-    message = "The email or password is not correct."
+    message = N_("The email or password is not correct.")
     status = 401
 
 
 class TooManyAttempts(AllWorkError):
     code = "too_many_attempts"
-    message = "Too many attempts. Please wait %(seconds)s seconds and try again."
+    message = N_("Too many attempts. Please wait %(seconds)s seconds and try again.")
     status = 429
 
 
 class EmailTaken(AllWorkError):
     code = "email_taken"
-    message = "An account with this email already exists."
+    message = N_("An account with this email already exists.")
     status = 409

@@ -1,0 +1,24 @@
+"""Typed application and request keys: state lives under these, never under bare strings."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from core.config import Settings
+
+if TYPE_CHECKING:
+    from core.accounts import User
+    from web.i18n import Catalogs
+
+SETTINGS = web.AppKey("settings", Settings)
+ENGINE = web.AppKey("engine", AsyncEngine)
+SESSIONS = web.AppKey("sessions", async_sessionmaker[AsyncSession])
+CATALOGS: web.AppKey[Catalogs] = web.AppKey("catalogs")
+
+# per-request values
+REQ_USER: web.RequestKey[User | None] = web.RequestKey("user")
+REQ_LANG = web.RequestKey("lang", str)
+REQ_CSRF = web.RequestKey("csrf", str)
