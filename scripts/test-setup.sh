@@ -10,6 +10,8 @@ for pair in chromium:chromium espeak-ng:espeak-ng sox:sox turnserver:coturn ffmp
   cmd=${pair%%:*}; pkg=${pair#*:}
   command -v "$cmd" >/dev/null 2>&1 || need+=("$pkg")
 done
+# Korean glyphs, so that page layout and screenshots are measured with real Korean text
+[ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || need+=(fonts-noto-cjk)
 if [ ${#need[@]} -gt 0 ]; then
   echo "test-setup: installing ${need[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
