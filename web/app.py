@@ -8,7 +8,6 @@ it up, yields, and disposes of it.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp_jinja2
@@ -16,23 +15,15 @@ import jinja2
 from aiohttp import web
 
 from core.config import Settings
-from core.db import create_engine, session_factory
+from web.contexts import CONTEXTS
 from web.errors import error_middleware
 from web.i18n import Catalogs
-from web.keys import CATALOGS, ENGINE, SESSIONS, SETTINGS
-from web.routes import admin, auth, dashboards, public
+from web.keys import CATALOGS, SETTINGS
+from web.routes import ROUTE_TABLES
 from web.security import csrf_middleware, install_sessions, user_middleware
 
 HERE = Path(__file__).parent
 log = logging.getLogger("allwork.web")
-
-
-async def _database_ctx(app: web.Application) -> AsyncIterator[None]:
-    engine = create_engine(app[SETTINGS])
-    app[ENGINE] = engine
-    app[SESSIONS] = session_factory(engine)
-    yield
-    await engine.dispose()
 
 
 def _security_headers_factory() -> web.Middleware:
@@ -65,8 +56,8 @@ def create_app(settings: Settings) -> web.Application:
     )
     env.globals["static"] = lambda path: f"/static/{path}"
 
-    app.cleanup_ctx.append(_database_ctx)
-    for module in (public, auth, dashboards, admin):
-        app.router.add_routes(module.routes)
+    app.cleanup_ctx.extend(CONTEXTS)
+    for table in ROUTE_TABLES:
+        app.router.add_routes(table)
     app.router.add_static("/static", HERE / "static", name="static", append_version=False)
     return app

@@ -11,12 +11,14 @@ from core.config import Settings
 
 if TYPE_CHECKING:
     from core.accounts import User
+    from core.pubsub import PubSub
     from web.i18n import Catalogs
 
 SETTINGS = web.AppKey("settings", Settings)
 ENGINE = web.AppKey("engine", AsyncEngine)
 SESSIONS = web.AppKey("sessions", async_sessionmaker[AsyncSession])
 CATALOGS: web.AppKey[Catalogs] = web.AppKey("catalogs")
+PUBSUB: web.AppKey[PubSub] = web.AppKey("pubsub")
 
 # per-request values
 REQ_USER: web.RequestKey[User | None] = web.RequestKey("user")

@@ -1,0 +1,35 @@
+"""Long-lived resources of the app, one ``cleanup_ctx`` each: set up, yield, dispose.
+
+A feature that needs a resource (a broker, a worker pool, a peer registry) adds its context
+function to :data:`CONTEXTS`, after the ones it depends on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+
+from aiohttp import web
+
+from core.db import create_engine, session_factory
+from core.pubsub import make_pubsub
+from web.keys import ENGINE, PUBSUB, SESSIONS, SETTINGS
+
+
+async def database_ctx(app: web.Application) -> AsyncIterator[None]:
+    engine = create_engine(app[SETTINGS])
+    app[ENGINE] = engine
+    app[SESSIONS] = session_factory(engine)
+    yield
+    await engine.dispose()
+
+
+async def pubsub_ctx(app: web.Application) -> AsyncIterator[None]:
+    app[PUBSUB] = make_pubsub(app[SETTINGS])
+    yield
+    await app[PUBSUB].close()
+
+
+CONTEXTS: list[Callable[[web.Application], AsyncIterator[None]]] = [
+    database_ctx,
+    pubsub_ctx,
+]

@@ -1,0 +1,38 @@
+"""Live events for the open page: server-sent events on ``/events`` for the logged-in user.
+
+Services publish to the channel ``user:<id>`` (after commit); every node that holds an open
+page of that user streams the event. The browser's EventSource reconnects by itself; what
+must not be lost is also kept in the user's inbox.
+"""
+
+from __future__ import annotations
+
+import json
+
+from aiohttp import web
+from aiohttp_sse import sse_response
+
+from web.keys import PUBSUB
+from web.security import current_user, requires
+
+routes = web.RouteTableDef()
+PING_SECONDS = 15
+
+
+def user_channel(user_id: int) -> str:
+    return f"user:{user_id}"
+
+
+@routes.get("/events", name="events")
+@requires()
+async def events(request: web.Request) -> web.StreamResponse:
+    user = current_user(request)
+    assert user is not None
+    async with request.app[PUBSUB].subscribe(user_channel(user.id)) as stream:
+        async with sse_response(request) as response:
+            response.ping_interval = PING_SECONDS
+            await response.send("ready", event="ready")
+            async for event in stream:
+                kind = str(event.get("kind", "message"))
+                await response.send(json.dumps(event, ensure_ascii=False), event=kind)
+    return response
