@@ -2,14 +2,16 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import AsyncIterator
 
 import pytest
 
-from core.pubsub import MemoryPubSub, PubSub, RedisPubSub
+from core.pubsub import Event, MemoryPubSub, PubSub, RedisPubSub
 
 
-async def _next(events, timeout: float = 5.0):  # type: ignore[no-untyped-def]
-    return await asyncio.wait_for(anext(events), timeout)
+async def _next(events: AsyncIterator[Event], wait: float = 5.0) -> Event:
+    async with asyncio.timeout(wait):
+        return await anext(events)
 
 
 async def test_memory_delivers_only_to_the_channel() -> None:

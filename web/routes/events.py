@@ -28,11 +28,13 @@ def user_channel(user_id: int) -> str:
 async def events(request: web.Request) -> web.StreamResponse:
     user = current_user(request)
     assert user is not None
-    async with request.app[PUBSUB].subscribe(user_channel(user.id)) as stream:
-        async with sse_response(request) as response:
-            response.ping_interval = PING_SECONDS
-            await response.send("ready", event="ready")
-            async for event in stream:
-                kind = str(event.get("kind", "message"))
-                await response.send(json.dumps(event, ensure_ascii=False), event=kind)
+    async with (
+        request.app[PUBSUB].subscribe(user_channel(user.id)) as stream,
+        sse_response(request) as response,
+    ):
+        response.ping_interval = PING_SECONDS
+        await response.send("ready", event="ready")
+        async for event in stream:
+            kind = str(event.get("kind", "message"))
+            await response.send(json.dumps(event, ensure_ascii=False), event=kind)
     return response
