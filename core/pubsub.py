@@ -148,5 +148,10 @@ class RedisPubSub:
         await self._redis.aclose()
 
 
+def user_channel(user_id: int) -> str:
+    """The channel of one user's open pages."""
+    return f"user:{user_id}"
+
+
 def make_pubsub(settings: Settings) -> PubSub:
     return RedisPubSub(settings.redis_url) if settings.redis_url else MemoryPubSub()

@@ -13,6 +13,7 @@ from aiohttp import web
 from core.db import create_engine, session_factory
 from core.pubsub import make_pubsub
 from web.keys import ENGINE, PUBSUB, SESSIONS, SETTINGS
+from web.matching_live import matching_ctx
 
 
 async def database_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -32,4 +33,5 @@ async def pubsub_ctx(app: web.Application) -> AsyncIterator[None]:
 CONTEXTS: list[Callable[[web.Application], AsyncIterator[None]]] = [
     database_ctx,
     pubsub_ctx,
+    matching_ctx,
 ]

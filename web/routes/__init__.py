@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from web.routes import admin, auth, dashboards, events, public
+from web.routes import admin, auth, company, dashboards, events, inbox, public, senior, vetting
 
 ROUTE_TABLES: list[web.RouteTableDef] = [
     public.routes,
@@ -12,4 +12,8 @@ ROUTE_TABLES: list[web.RouteTableDef] = [
     dashboards.routes,
     admin.routes,
     events.routes,
+    senior.routes,
+    company.routes,
+    vetting.routes,
+    inbox.routes,
 ]

@@ -20,18 +20,6 @@ async def dashboard(request: web.Request) -> web.Response:
     raise web.HTTPSeeOther(DASHBOARDS[user.role])
 
 
-@routes.get("/senior", name="senior")
-@requires(Role.SENIOR)
-async def senior_home(request: web.Request) -> web.Response:
-    return await render(request, "dashboard_senior.html")
-
-
-@routes.get("/company", name="company")
-@requires(Role.COMPANY)
-async def company_home(request: web.Request) -> web.Response:
-    return await render(request, "dashboard_company.html")
-
-
 @routes.get("/coach", name="coach")
 @requires(Role.COACH)
 async def coach_home(request: web.Request) -> web.Response:

@@ -12,15 +12,12 @@ import json
 from aiohttp import web
 from aiohttp_sse import sse_response
 
+from core.pubsub import user_channel
 from web.keys import PUBSUB
 from web.security import current_user, requires
 
 routes = web.RouteTableDef()
 PING_SECONDS = 15
-
-
-def user_channel(user_id: int) -> str:
-    return f"user:{user_id}"
 
 
 @routes.get("/events", name="events")

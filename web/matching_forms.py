@@ -1,0 +1,151 @@
+"""Between matching's models and the pages: form values for editing, options, factor reasons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from matching import regions
+from matching.models import Company, Posting, SeniorProfile
+from matching.scoring import Factor
+
+CAREER_ROWS = 5
+REGION_SLOTS = 3
+EMPLOYMENT_TYPES = ("full_time", "part_time", "contract")
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    name: str
+    percent: int
+    text: str
+
+
+def reasons(factors: list[Factor], _: Any) -> list[Reason]:
+    """Each factor's number (0–100) and its reason in the reader's language, strongest first."""
+    out = [Reason(f.name, round(f.value * 100), _(f.reason, **f.params)) for f in factors]
+    return sorted(out, key=lambda r: -r.percent)
+
+
+def region_names(lang: str) -> list[str]:
+    return [r.label(lang) for r in regions.all_regions()]
+
+
+def region_label(code: str, lang: str = "ko") -> str:
+    try:
+        return regions.get(code).label(lang)
+    except (KeyError, LookupError):
+        return code
+
+
+def profile_values(profile: SeniorProfile | None) -> dict[str, str]:
+    if profile is None:
+        return {}
+    values = {
+        "headline": profile.headline,
+        "birth_year": str(profile.birth_year),
+        "skills": ", ".join(profile.skills),
+        "certificates": ", ".join(profile.certificates),
+        "salary_min": str(profile.salary_min),
+        "salary_max": str(profile.salary_max),
+        "max_commute_km": str(profile.max_commute_km),
+        "available_from": profile.available_from.isoformat(),
+        "employment_types": ",".join(profile.employment_types),
+    }
+    for i, code in enumerate(profile.regions[:REGION_SLOTS]):
+        values[f"region-{i}"] = region_label(code)
+    for i, career in enumerate(profile.careers[:CAREER_ROWS]):
+        values |= {
+            f"career-{i}-company": career.company,
+            f"career-{i}-role": career.role,
+            f"career-{i}-industry": career.industry,
+            f"career-{i}-years": f"{career.years:g}",
+            f"career-{i}-duties": career.duties,
+        }
+    return values
+
+
+def profile_form_data(form: dict[str, str], employment_types: list[str]) -> dict[str, Any]:
+    """The posted profile form as matching.validation expects it."""
+    data: dict[str, Any] = {k: v for k, v in form.items() if not k.startswith("region-")}
+    data["regions"] = [
+        form[f"region-{i}"] for i in range(REGION_SLOTS) if form.get(f"region-{i}", "").strip()
+    ]
+    data["employment_types"] = [t for t in employment_types if t in EMPLOYMENT_TYPES]
+    return data
+
+
+def profile_field_names() -> tuple[str, ...]:
+    base = (
+        "headline",
+        "birth_year",
+        "skills",
+        "certificates",
+        "salary_min",
+        "salary_max",
+        "max_commute_km",
+        "available_from",
+    )
+    careers = tuple(
+        f"career-{i}-{n}"
+        for i in range(CAREER_ROWS)
+        for n in ("company", "role", "industry", "years", "duties")
+    )
+    return base + careers + tuple(f"region-{i}" for i in range(REGION_SLOTS))
+
+
+COMPANY_FIELDS = ("name", "business_number", "industry", "region", "address", "employees", "description")
+POSTING_FIELDS = (
+    "title",
+    "duties",
+    "years_required",
+    "preferred_skills",
+    "salary_min",
+    "salary_max",
+    "region",
+    "employment_type",
+    "start_date",
+    "closing_date",
+    "headcount",
+)
+VISIT_FIELDS = (
+    "visited_on",
+    "facilities",
+    "welfare",
+    "working_conditions",
+    "checklist_score",
+    "notes",
+    "next_visit_due",
+)
+
+
+def company_values(company: Company | None) -> dict[str, str]:
+    if company is None:
+        return {}
+    return {
+        "name": company.name,
+        "business_number": company.business_number,
+        "industry": company.industry,
+        "region": region_label(company.region),
+        "address": company.address,
+        "employees": str(company.employees),
+        "description": company.description,
+    }
+
+
+def posting_values(posting: Posting | None) -> dict[str, str]:
+    if posting is None:
+        return {"employment_type": "full_time", "headcount": "1"}
+    return {
+        "title": posting.title,
+        "duties": posting.duties,
+        "years_required": str(posting.years_required),
+        "preferred_skills": ", ".join(posting.preferred_skills),
+        "salary_min": str(posting.salary_min),
+        "salary_max": str(posting.salary_max),
+        "region": region_label(posting.region),
+        "employment_type": posting.employment_type.value,
+        "start_date": posting.start_date.isoformat() if posting.start_date else "",
+        "closing_date": posting.closing_date.isoformat(),
+        "headcount": str(posting.headcount),
+    }

@@ -1,0 +1,84 @@
+"""The inbox: every match a user was told about, kept until read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiohttp import web
+from sqlalchemy import select
+
+from core.accounts import User
+from matching.models import MatchNotification, NotificationKind, Posting
+from web.keys import SESSIONS
+from web.matching_live import MATCHING
+from web.render import render
+from web.security import current_user, requires
+
+routes = web.RouteTableDef()
+
+
+@dataclass
+class InboxItem:
+    id: int
+    url: str
+    title: str
+    score: int
+    unread: bool
+    created: str
+
+
+@dataclass
+class InboxPage:
+    items: list[InboxItem]
+
+
+@routes.get("/inbox", name="inbox")
+@requires()
+async def inbox(request: web.Request) -> web.Response:
+    user = current_user(request)
+    assert user is not None
+    rows = await request.app[MATCHING].inbox(user.id)
+    items = await _items(request, rows)
+    return await render(request, "matching/inbox.html", InboxPage(items))
+
+
+async def _items(request: web.Request, rows: list[MatchNotification]) -> list[InboxItem]:
+    posting_ids = {r.posting_id for r in rows}
+    senior_ids = {r.senior_id for r in rows}
+    async with request.app[SESSIONS]() as session:
+        titles = dict(
+            (
+                await session.execute(select(Posting.id, Posting.title).where(Posting.id.in_(posting_ids)))
+            ).all()
+        )
+        names = dict((await session.execute(select(User.id, User.name).where(User.id.in_(senior_ids)))).all())
+    items = []
+    for r in rows:
+        if r.kind == NotificationKind.POSTING_FOR_SENIOR:
+            url, title = f"/senior/matches/{r.posting_id}", titles.get(r.posting_id, "")
+        else:
+            url, title = (
+                f"/company/postings/{r.posting_id}/candidates",
+                f"{names.get(r.senior_id, '')} · {titles.get(r.posting_id, '')}",
+            )
+        items.append(
+            InboxItem(
+                r.id,
+                url,
+                title,
+                round(r.score * 100),
+                r.read_at is None,
+                r.created_at.strftime("%Y-%m-%d %H:%M"),
+            )
+        )
+    return items
+
+
+@routes.post("/inbox/read", name="inbox_read")
+@requires()
+async def mark_read(request: web.Request) -> web.Response:
+    user = current_user(request)
+    assert user is not None
+    unread = [r.id for r in await request.app[MATCHING].inbox(user.id, unread_only=True, limit=500)]
+    await request.app[MATCHING].mark_read(user.id, unread)
+    raise web.HTTPSeeOther("/inbox")

@@ -1,0 +1,215 @@
+"""A job seeker's pages: home, career profile, matched jobs with reasons, asking for an interview."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from aiohttp import web
+from sqlalchemy import select
+
+from core.accounts import Role
+from core.errors import InvalidInput, NotFound
+from matching import records
+from matching.errors import AlreadyRequested, NotMatchable, ProfileMissing
+from matching.index import PostingFilter
+from matching.models import InterviewRequest
+from matching.service import MatchItem, MatchPage
+from web.forms import Form, read_form
+from web.keys import SESSIONS
+from web.matching_forms import (
+    CAREER_ROWS,
+    EMPLOYMENT_TYPES,
+    REGION_SLOTS,
+    Reason,
+    profile_field_names,
+    profile_form_data,
+    profile_values,
+    reasons,
+    region_names,
+)
+from web.matching_live import MATCHING, announce_change
+from web.render import flash, gettext_for, render, request_language
+from web.security import current_user, requires
+
+routes = web.RouteTableDef()
+PER_PAGE = 10
+
+
+@dataclass
+class MatchView:
+    item: MatchItem
+    reasons: list[Reason]
+
+
+@dataclass
+class SeniorHome:
+    has_profile: bool
+    matches: list[MatchView] = field(default_factory=list)
+    total: int = 0
+
+
+@dataclass
+class ProfilePage:
+    form: Form
+    career_rows: range = range(CAREER_ROWS)
+    region_slots: range = range(REGION_SLOTS)
+    region_names: list[str] = field(default_factory=list)
+    employment_types: tuple[str, ...] = EMPLOYMENT_TYPES
+    chosen_types: list[str] = field(default_factory=list)
+
+
+@dataclass
+class MatchesPage:
+    matches: list[MatchView]
+    total: int
+    page: int
+    pages: int
+    employment_type: str
+
+
+@dataclass
+class MatchDetail:
+    view: MatchView
+    requested: bool
+
+
+def _views(result: MatchPage, request: web.Request) -> list[MatchView]:
+    _ = gettext_for(request)
+    return [MatchView(item, reasons(item.factors, _)) for item in result.items]
+
+
+async def _ranked(request: web.Request, page: int, employment_type: str = "") -> MatchPage | None:
+    user = current_user(request)
+    assert user is not None
+    flt = PostingFilter(employment_types=(employment_type,) if employment_type in EMPLOYMENT_TYPES else ())
+    try:
+        return await request.app[MATCHING].rank_postings_for_senior(user.id, flt, page, PER_PAGE, viewer=user)
+    except ProfileMissing:
+        return None
+
+
+@routes.get("/senior", name="senior")
+@requires(Role.SENIOR)
+async def senior_home(request: web.Request) -> web.Response:
+    result = await _ranked(request, 1)
+    page = SeniorHome(has_profile=result is not None)
+    if result is not None:
+        page.matches, page.total = _views(result, request)[:5], result.total
+    if request.query.get("partial") == "matches":
+        return await render(request, "matching/_senior_matches.html", page)
+    return await render(request, "dashboard_senior.html", page)
+
+
+@routes.get("/senior/profile", name="senior_profile")
+@requires(Role.SENIOR)
+async def profile_form(request: web.Request) -> web.Response:
+    user = current_user(request)
+    assert user is not None
+    profile = await records.get_profile(request.app[SESSIONS], user.id)
+    values = profile_values(profile)
+    chosen = values.pop("employment_types", "full_time").split(",")
+    page = ProfilePage(
+        Form(values=values), region_names=region_names(request_language(request)), chosen_types=chosen
+    )
+    return await render(request, "matching/profile.html", page)
+
+
+@routes.post("/senior/profile")
+@requires(Role.SENIOR)
+async def profile_submit(request: web.Request) -> web.Response:
+    user = current_user(request)
+    assert user is not None
+    form_values = await read_form(request, profile_field_names())
+    posted = await request.post()
+    chosen = [str(v) for v in posted.getall("employment_types", [])]
+    _ = gettext_for(request)
+    try:
+        await request.app[MATCHING].save_profile(user, profile_form_data(form_values, chosen))
+    except InvalidInput as exc:
+        form = Form(
+            values=form_values,
+            errors={k: _(v) for k, v in exc.fields.items()},
+            message=_(InvalidInput.message),
+        )
+        page = ProfilePage(form, region_names=region_names(request_language(request)), chosen_types=chosen)
+        return await render(request, "matching/profile.html", page, status=422)
+    await announce_change(request.app, senior_id=user.id)
+    await flash(request, _("Your career profile is saved. Here are the jobs that fit it."))
+    raise web.HTTPSeeOther("/senior/matches")
+
+
+@routes.get("/senior/matches", name="senior_matches")
+@requires(Role.SENIOR)
+async def matches(request: web.Request) -> web.Response:
+    try:
+        page_no = max(1, min(int(request.query.get("page", "1")), 1000))
+    except ValueError:
+        page_no = 1
+    employment_type = request.query.get("type", "")
+    result = await _ranked(request, page_no, employment_type)
+    if result is None:
+        raise web.HTTPSeeOther("/senior/profile")
+    pages = max(1, -(-result.total // PER_PAGE))
+    page = MatchesPage(_views(result, request), result.total, page_no, pages, employment_type)
+    if request.query.get("partial") == "matches":
+        return await render(request, "matching/_match_list.html", page)
+    return await render(request, "matching/matches.html", page)
+
+
+async def _detail(request: web.Request, posting_id: int) -> MatchDetail:
+    user = current_user(request)
+    assert user is not None
+    service = request.app[MATCHING]
+    index = await service.index()
+    if not index.has_senior(user.id):
+        raise ProfileMissing()
+    if not index.is_matchable(posting_id, service.today()):
+        raise NotFound()
+    score, factors = await service.explain(user.id, posting_id)
+    info = (await service._posting_info([posting_id])).get(posting_id, {})
+    item = MatchItem(user.id, posting_id, score, factors, info)
+    requested = posting_id in await _requested(request, user.id)
+    return MatchDetail(MatchView(item, reasons(factors, gettext_for(request))), requested)
+
+
+async def _requested(request: web.Request, senior_id: int) -> set[int]:
+    async with request.app[SESSIONS]() as session:
+        rows = await session.scalars(
+            select(InterviewRequest.posting_id).where(InterviewRequest.senior_id == senior_id)
+        )
+        return set(rows)
+
+
+def _posting_id(request: web.Request) -> int:
+    try:
+        return int(request.match_info["posting_id"])
+    except ValueError:
+        raise NotFound() from None
+
+
+@routes.get(r"/senior/matches/{posting_id:\d+}", name="senior_match")
+@requires(Role.SENIOR)
+async def match_detail(request: web.Request) -> web.Response:
+    try:
+        detail = await _detail(request, _posting_id(request))
+    except ProfileMissing:
+        raise web.HTTPSeeOther("/senior/profile") from None
+    return await render(request, "matching/match_detail.html", detail)
+
+
+@routes.post(r"/senior/matches/{posting_id:\d+}/request", name="senior_request")
+@requires(Role.SENIOR)
+async def request_interview(request: web.Request) -> web.Response:
+    user = current_user(request)
+    assert user is not None
+    posting_id = _posting_id(request)
+    data = await read_form(request, ("message",))
+    _ = gettext_for(request)
+    try:
+        await request.app[MATCHING].request_interview(user, user.id, posting_id, data["message"])
+        await flash(request, _("Your request is sent. A scheduler will call you to fix a date."))
+    except AlreadyRequested:
+        await flash(request, _(AlreadyRequested.message))
+    except (NotMatchable, ProfileMissing) as exc:
+        await flash(request, _(exc.message))
+    raise web.HTTPSeeOther(f"/senior/matches/{posting_id}")

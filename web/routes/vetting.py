@@ -1,0 +1,127 @@
+"""Admin pages for vetting companies: site-visit logs and the approve / reject decision."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiohttp import web
+from sqlalchemy import select
+
+from core.accounts import Role
+from core.errors import AllWorkError, InvalidInput, NotFound
+from matching import records
+from matching.models import Company, Posting, PostingStatus, SiteVisit, VettingStatus
+from web.forms import Form, read_form
+from web.keys import SESSIONS
+from web.matching_forms import VISIT_FIELDS, region_label
+from web.matching_live import MATCHING, announce_change
+from web.render import flash, gettext_for, render, request_language
+from web.security import current_user, requires
+
+routes = web.RouteTableDef()
+
+
+@dataclass
+class CompaniesPage:
+    companies: list[tuple[Company, str]]
+
+
+@dataclass
+class CompanyPage:
+    company: Company
+    region: str
+    visits: list[SiteVisit]
+    postings: list[Posting]
+    form: Form
+
+
+async def _company(request: web.Request) -> Company:
+    try:
+        company_id = int(request.match_info["company_id"])
+    except ValueError:
+        raise NotFound() from None
+    async with request.app[SESSIONS]() as session:
+        company = await session.get(Company, company_id)
+    if company is None:
+        raise NotFound()
+    return company
+
+
+async def _company_page(request: web.Request, company: Company, form: Form) -> CompanyPage:
+    async with request.app[SESSIONS]() as session:
+        postings = list(await session.scalars(select(Posting).where(Posting.company_id == company.id)))
+    visits = await records.site_visits(request.app[SESSIONS], company.id)
+    return CompanyPage(
+        company, region_label(company.region, request_language(request)), visits, postings, form
+    )
+
+
+@routes.get("/admin/companies", name="admin_companies")
+@requires(Role.ADMIN)
+async def companies(request: web.Request) -> web.Response:
+    lang = request_language(request)
+    async with request.app[SESSIONS]() as session:
+        rows = list(
+            await session.scalars(
+                select(Company).order_by(Company.status != VettingStatus.PENDING, Company.name)
+            )
+        )
+    return await render(
+        request,
+        "matching/admin_companies.html",
+        CompaniesPage([(c, region_label(c.region, lang)) for c in rows]),
+    )
+
+
+@routes.get(r"/admin/companies/{company_id:\d+}", name="admin_company")
+@requires(Role.ADMIN)
+async def company_detail(request: web.Request) -> web.Response:
+    company = await _company(request)
+    return await render(request, "matching/admin_company.html", await _company_page(request, company, Form()))
+
+
+@routes.post(r"/admin/companies/{company_id:\d+}/visits", name="admin_visit")
+@requires(Role.ADMIN)
+async def log_visit(request: web.Request) -> web.Response:
+    admin = current_user(request)
+    assert admin is not None
+    company = await _company(request)
+    values = await read_form(request, VISIT_FIELDS)
+    _ = gettext_for(request)
+    try:
+        await request.app[MATCHING].record_site_visit(admin, company.id, values)
+    except InvalidInput as exc:
+        form = Form(values, {k: _(v) for k, v in exc.fields.items()}, _(InvalidInput.message))
+        return await render(
+            request, "matching/admin_company.html", await _company_page(request, company, form), status=422
+        )
+    await flash(request, _("The visit is recorded."))
+    raise web.HTTPSeeOther(f"/admin/companies/{company.id}")
+
+
+@routes.post(r"/admin/companies/{company_id:\d+}/vetting", name="admin_vet")
+@requires(Role.ADMIN)
+async def vet(request: web.Request) -> web.Response:
+    admin = current_user(request)
+    assert admin is not None
+    company = await _company(request)
+    data = await read_form(request, ("status",))
+    _ = gettext_for(request)
+    if data["status"] not in {s.value for s in VettingStatus}:
+        raise InvalidInput(fields={"status": InvalidInput.message})
+    try:
+        await request.app[MATCHING].vet_company(admin, company.id, data["status"])
+    except AllWorkError as exc:
+        await flash(request, _(exc.message, **exc.params))
+        raise web.HTTPSeeOther(f"/admin/companies/{company.id}") from None
+    async with request.app[SESSIONS]() as session:
+        open_postings = list(
+            await session.scalars(
+                select(Posting.id).where(
+                    Posting.company_id == company.id, Posting.status == PostingStatus.OPEN
+                )
+            )
+        )
+    await announce_change(request.app, posting_ids=open_postings, company_id=company.id)
+    await flash(request, _("The company's status is saved."))
+    raise web.HTTPSeeOther(f"/admin/companies/{company.id}")
