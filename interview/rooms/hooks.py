@@ -1,0 +1,44 @@
+"""The rooms domain's part in signaling: the hooks ``setup_signaling`` takes.
+
+``web`` wires them: ``setup_signaling(app, settings, hooks=signaling_hooks(sessions))``.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from interview.rooms import service
+from interview.signaling.options import SignalingHooks
+from interview.signaling.tokens import RoomClaims, RoomRole
+
+
+def signaling_hooks(sessions: async_sessionmaker[AsyncSession]) -> SignalingHooks:
+    async def authorize(claims: RoomClaims) -> None:
+        if claims.role == RoomRole.RECORDER:
+            return  # recorder tokens are only issued once everyone consented
+        await service.check_participant(sessions, claims.room_id, claims.user_id)
+
+    async def on_admit(room_id: int, by_user: int, candidate: int) -> None:
+        await service.admit(sessions, room_id, by_user, candidate)
+
+    async def on_deny(room_id: int, by_user: int, candidate: int) -> None:
+        await service.deny(sessions, room_id, by_user, candidate)
+
+    async def on_consent(room_id: int, user_id: int, agree: bool) -> None:
+        if user_id != service.RECORDER_USER_ID:
+            await service.set_consent(sessions, room_id, user_id, agree)
+
+    async def on_end(room_id: int, by_user: int) -> None:
+        await service.end_room(sessions, room_id, by_user)
+
+    async def on_empty(room_id: int) -> None:
+        await service.end_room(sessions, room_id, None)
+
+    return SignalingHooks(
+        authorize=authorize,
+        on_admit=on_admit,
+        on_deny=on_deny,
+        on_consent=on_consent,
+        on_end=on_end,
+        on_empty=on_empty,
+    )

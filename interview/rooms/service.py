@@ -1,0 +1,374 @@
+"""The rooms service: create rooms, let participants in, run the lobby, end rooms, scorecards.
+
+Plain async functions over an ``async_sessionmaker``; the web layer calls them and turns
+their errors (``interview.rooms.errors``) into pages or JSON. A room opens
+``opens_before_minutes`` before its start; it goes live when an interviewer admits the
+candidate and ends when an interviewer ends it or everyone has left.
+
+The pair's stage moves once every interviewer has submitted a scorecard: any ``reject``
+rejects, all ``advance`` advances, anything else puts the pair on hold.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from core.accounts import Role, User
+from core.clock import utcnow
+from core.config import Settings
+from core.db import transaction
+from core.errors import InvalidInput
+from interview.rooms.errors import (
+    InterviewersOnly,
+    InvalidScorecard,
+    NotParticipant,
+    RecordingNotAllowed,
+    RoomEnded,
+    RoomNotFound,
+    RoomNotOpen,
+    RoomStateError,
+    ScorecardExists,
+)
+from interview.rooms.models import (
+    TRANSITIONS,
+    Decision,
+    LobbyState,
+    LobbyStatus,
+    PairStage,
+    ParticipantRole,
+    Recording,
+    Room,
+    RoomParticipant,
+    RoomState,
+    Scorecard,
+)
+from interview.signaling.tokens import RoomRole, issue_room_token
+
+log = logging.getLogger(__name__)
+
+Sessions = async_sessionmaker[AsyncSession]
+MAX_CRITERIA = 20
+MAX_NOTES = 5000
+RECORDER_USER_ID = 0
+
+
+@dataclass(frozen=True, slots=True)
+class JoinTicket:
+    room_id: int
+    token: str
+    role: RoomRole
+    expires_in: int
+
+
+def transition(room: Room, new: RoomState, now: datetime | None = None) -> bool:
+    """Move ``room`` to ``new`` if allowed; False if already there; raise if not allowed."""
+    if room.state == new:
+        return False
+    if new not in TRANSITIONS[room.state]:
+        raise RoomStateError()
+    log.info("room %s: %s -> %s", room.id, room.state.value, new.value)
+    at = now or utcnow()
+    if new == RoomState.LIVE:
+        room.started_at = at
+    elif new == RoomState.ENDED:
+        room.ended_at = at
+    room.state = new
+    return True
+
+
+async def _room(session: AsyncSession, room_id: int, *, lock: bool = False) -> Room:
+    stmt = select(Room).where(Room.id == room_id)
+    if lock:
+        stmt = stmt.with_for_update()
+    room = await session.scalar(stmt)
+    if room is None:
+        raise RoomNotFound()
+    return room
+
+
+def _interviewer(room: Room, user_id: int) -> RoomParticipant:
+    part = room.participant(user_id)
+    if part is None:
+        raise NotParticipant()
+    if part.role != ParticipantRole.INTERVIEWER:
+        raise InterviewersOnly()
+    return part
+
+
+async def create_room(
+    sessions: Sessions,
+    *,
+    candidate_id: int,
+    posting_id: int,
+    interviewer_ids: Sequence[int],
+    scheduled_start: datetime,
+    duration_minutes: int = 60,
+    opens_before_minutes: int = 15,
+    created_by: int | None = None,
+) -> Room:
+    """A room for one candidate and a posting's interviewers (admins and tests; later the scheduler)."""
+    fields: dict[str, str] = {}
+    if scheduled_start.tzinfo is None:
+        fields["scheduled_start"] = "Please give the start time with its time zone."
+    if not 5 <= duration_minutes <= 480:
+        fields["duration_minutes"] = "An interview lasts between 5 minutes and 8 hours."
+    if not 0 <= opens_before_minutes <= 120:
+        fields["opens_before_minutes"] = "The room opens at most 2 hours before the start."
+    interviewers = list(dict.fromkeys(interviewer_ids))
+    if not interviewers:
+        fields["interviewer_ids"] = "Please choose at least one interviewer."
+    if candidate_id in interviewers:
+        fields["interviewer_ids"] = "The candidate cannot also be an interviewer."
+    if fields:
+        raise InvalidInput(fields=fields)
+    async with transaction(sessions) as session:
+        users = {
+            u.id: u
+            for u in await session.scalars(select(User).where(User.id.in_([candidate_id, *interviewers])))
+        }
+        cand = users.get(candidate_id)
+        if cand is None or cand.role != Role.SENIOR or not cand.is_active:
+            raise InvalidInput(fields={"candidate_id": "Please choose a senior's account as the candidate."})
+        for uid in interviewers:
+            u = users.get(uid)
+            if u is None or u.role != Role.COMPANY or not u.is_active:
+                raise InvalidInput(fields={"interviewer_ids": "Interviewers must be company accounts."})
+        room = Room(
+            candidate_id=candidate_id,
+            posting_id=posting_id,
+            scheduled_start=scheduled_start,
+            duration_minutes=duration_minutes,
+            opens_before_minutes=opens_before_minutes,
+            state=RoomState.SCHEDULED,
+            stage=PairStage.INTERVIEW,
+            created_by=created_by,
+            participants=[RoomParticipant(user_id=candidate_id, role=ParticipantRole.CANDIDATE)]
+            + [RoomParticipant(user_id=uid, role=ParticipantRole.INTERVIEWER) for uid in interviewers],
+        )
+        session.add(room)
+    return await get_room(sessions, room.id)
+
+
+async def get_room(sessions: Sessions, room_id: int) -> Room:
+    async with sessions() as session:
+        return await _room(session, room_id)
+
+
+async def check_participant(sessions: Sessions, room_id: int, user_id: int) -> RoomParticipant:
+    """The participant, or :class:`NotParticipant` / :class:`RoomEnded` (the signaling ``authorize`` hook)."""
+    async with sessions() as session:
+        room = await _room(session, room_id)
+        if room.state == RoomState.ENDED:
+            raise RoomEnded()
+        part = room.participant(user_id)
+        if part is None:
+            raise NotParticipant()
+        return part
+
+
+async def issue_join_token(
+    sessions: Sessions, settings: Settings, room_id: int, user: User, now: datetime | None = None
+) -> JoinTicket:
+    """A signaling token for a participant of a room that is open (opens a set time before start)."""
+    at = now or utcnow()
+    async with transaction(sessions) as session:
+        room = await _room(session, room_id, lock=True)
+        part = room.participant(user.id)
+        if part is None:
+            raise NotParticipant()
+        if room.state == RoomState.ENDED:
+            raise RoomEnded()
+        if at < room.opens_at:
+            raise RoomNotOpen(params={"opens_at": room.opens_at.isoformat(timespec="minutes")})
+        if room.state == RoomState.SCHEDULED:
+            transition(room, RoomState.OPEN, at)
+        if part.role == ParticipantRole.CANDIDATE:
+            lobby = await session.scalar(
+                select(LobbyState).where(LobbyState.room_id == room.id, LobbyState.user_id == user.id)
+            )
+            if lobby is None:
+                session.add(
+                    LobbyState(room_id=room.id, user_id=user.id, status=LobbyStatus.WAITING, updated_at=at)
+                )
+            elif lobby.status == LobbyStatus.DENIED:
+                raise NotParticipant()
+        role = RoomRole.CANDIDATE if part.role == ParticipantRole.CANDIDATE else RoomRole.INTERVIEWER
+    token = issue_room_token(settings, user_id=user.id, room_id=room_id, role=role, name=user.name, now=at)
+    return JoinTicket(room_id, token, role, settings.room_token_ttl)
+
+
+async def _decide(
+    sessions: Sessions, room_id: int, by_user: int, candidate: int, status: LobbyStatus
+) -> None:
+    async with transaction(sessions) as session:
+        room = await _room(session, room_id, lock=True)
+        _interviewer(room, by_user)
+        part = room.participant(candidate)
+        if part is None or part.role != ParticipantRole.CANDIDATE:
+            raise NotParticipant()
+        if room.state == RoomState.ENDED:
+            raise RoomEnded()
+        lobby = await session.scalar(
+            select(LobbyState).where(LobbyState.room_id == room_id, LobbyState.user_id == candidate)
+        )
+        if lobby is None:
+            lobby = LobbyState(room_id=room_id, user_id=candidate)
+            session.add(lobby)
+        lobby.status, lobby.decided_by, lobby.updated_at = status, by_user, utcnow()
+        if status == LobbyStatus.ADMITTED and room.state == RoomState.OPEN:
+            transition(room, RoomState.LIVE)
+
+
+async def admit(sessions: Sessions, room_id: int, by_user: int, candidate: int) -> None:
+    """An interviewer lets the candidate in from the lobby; the room goes live."""
+    await _decide(sessions, room_id, by_user, candidate, LobbyStatus.ADMITTED)
+
+
+async def deny(sessions: Sessions, room_id: int, by_user: int, candidate: int) -> None:
+    await _decide(sessions, room_id, by_user, candidate, LobbyStatus.DENIED)
+
+
+async def lobby_status(sessions: Sessions, room_id: int, user_id: int) -> LobbyStatus | None:
+    async with sessions() as session:
+        return await session.scalar(
+            select(LobbyState.status).where(LobbyState.room_id == room_id, LobbyState.user_id == user_id)
+        )
+
+
+async def end_room(sessions: Sessions, room_id: int, by_user: int | None) -> bool:
+    """End the room (an interviewer, or ``None`` when everyone has left); True if it changed."""
+    async with transaction(sessions) as session:
+        room = await _room(session, room_id, lock=True)
+        if by_user is not None:
+            _interviewer(room, by_user)
+        elif room.state != RoomState.LIVE:
+            return False  # an empty room that never went live can still be joined
+        return transition(room, RoomState.ENDED)
+
+
+async def set_consent(sessions: Sessions, room_id: int, user_id: int, agree: bool) -> bool:
+    """Record a participant's on-screen answer; True when every participant has agreed."""
+    async with transaction(sessions) as session:
+        room = await _room(session, room_id, lock=True)
+        part = room.participant(user_id)
+        if part is None:
+            raise NotParticipant()
+        part.recording_consent, part.consent_at = agree, utcnow()
+        return all(p.recording_consent for p in room.participants)
+
+
+async def issue_recorder_token(sessions: Sessions, settings: Settings, room_id: int) -> str:
+    """A token for the server-side recorder: only when every participant has agreed."""
+    async with sessions() as session:
+        room = await _room(session, room_id)
+        if room.state == RoomState.ENDED:
+            raise RoomEnded()
+        if not all(p.recording_consent for p in room.participants):
+            raise RecordingNotAllowed()
+    return issue_room_token(
+        settings, user_id=RECORDER_USER_ID, room_id=room_id, role=RoomRole.RECORDER, name="recorder"
+    )
+
+
+def validate_scorecard(
+    ratings: Mapping[str, Any], notes: str, decision: str
+) -> tuple[dict[str, int], str, Decision]:
+    fields: dict[str, str] = {}
+    clean: dict[str, int] = {}
+    if not isinstance(ratings, Mapping) or not 1 <= len(ratings) <= MAX_CRITERIA:
+        fields["ratings"] = "Please rate between 1 and 20 criteria."
+    else:
+        for key, value in ratings.items():
+            name = str(key).strip()
+            if not 1 <= len(name) <= 60:
+                fields["ratings"] = "Each criterion needs a name of up to 60 characters."
+            elif isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+                fields["ratings"] = "Each rating is a whole number from 1 to 5."
+            else:
+                clean[name] = value
+    notes = (notes or "").strip()
+    if len(notes) > MAX_NOTES:
+        fields["notes"] = "Please keep the notes under 5000 characters."
+    try:
+        choice = Decision(decision)
+    except ValueError:
+        fields["decision"] = "Please choose advance, hold or reject."
+        choice = Decision.HOLD
+    if fields:
+        raise InvalidScorecard(fields=fields)
+    return clean, notes, choice
+
+
+def next_stage(decisions: Sequence[Decision]) -> PairStage:
+    if Decision.REJECT in decisions:
+        return PairStage.REJECTED
+    if decisions and all(d == Decision.ADVANCE for d in decisions):
+        return PairStage.ADVANCED
+    return PairStage.ON_HOLD
+
+
+async def submit_scorecard(
+    sessions: Sessions,
+    room_id: int,
+    interviewer_id: int,
+    *,
+    ratings: Mapping[str, Any],
+    notes: str,
+    decision: str,
+) -> Scorecard:
+    """One scorecard per interviewer, after the room; the last one moves the pair's stage."""
+    clean, notes, choice = validate_scorecard(ratings, notes, decision)
+    async with transaction(sessions) as session:
+        room = await _room(session, room_id, lock=True)
+        _interviewer(room, interviewer_id)
+        if room.state != RoomState.ENDED:
+            raise RoomStateError("Please end the interview before filling in the scorecard.")
+        cards = list(await session.scalars(select(Scorecard).where(Scorecard.room_id == room_id)))
+        if any(c.interviewer_id == interviewer_id for c in cards):
+            raise ScorecardExists()
+        card = Scorecard(
+            room_id=room_id, interviewer_id=interviewer_id, ratings=clean, notes=notes, decision=choice
+        )
+        session.add(card)
+        cards.append(card)
+        interviewers = {p.user_id for p in room.participants if p.role == ParticipantRole.INTERVIEWER}
+        if interviewers <= {c.interviewer_id for c in cards}:
+            stage = next_stage([c.decision for c in cards])
+            log.info("room %s: pair stage %s -> %s", room.id, room.stage.value, stage.value)
+            room.stage = stage
+    return card
+
+
+async def add_recording(
+    sessions: Sessions, room_id: int, user_id: int, path: str, *, kind: str = "audio", duration: float = 0.0
+) -> Recording:
+    async with transaction(sessions) as session:
+        room = await _room(session, room_id)
+        part = room.participant(user_id)
+        if part is None:
+            raise NotParticipant()
+        rec = Recording(
+            room_id=room_id, participant_id=part.id, path=path, kind=kind, duration_seconds=duration
+        )
+        session.add(rec)
+    return rec
+
+
+async def recordings_for(sessions: Sessions, room_id: int, viewer_id: int) -> list[Recording]:
+    """A room's recordings, for its participants only."""
+    async with sessions() as session:
+        room = await _room(session, room_id)
+        if room.participant(viewer_id) is None:
+            raise NotParticipant()
+        return list(
+            await session.scalars(
+                select(Recording).where(Recording.room_id == room_id).order_by(Recording.id)
+            )
+        )

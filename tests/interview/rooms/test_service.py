@@ -1,0 +1,217 @@
+"""The rooms service on SQLite and PostgreSQL: opening, tokens, lobby, end, consent, scorecards."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from core.clock import utcnow
+from core.config import Settings
+from core.errors import InvalidInput
+from interview.rooms import service
+from interview.rooms.errors import (
+    InterviewersOnly,
+    InvalidScorecard,
+    NotParticipant,
+    RecordingNotAllowed,
+    RoomEnded,
+    RoomNotOpen,
+    RoomStateError,
+    ScorecardExists,
+)
+from interview.rooms.models import LobbyStatus, PairStage, RoomState
+from interview.signaling.tokens import RoomRole, TokenWrongRoom, verify_room_token
+
+from .conftest import People
+
+pytestmark = pytest.mark.postgres
+Sessions = async_sessionmaker[AsyncSession]
+
+
+async def _room(sessions: Sessions, people: People, *, starts_in: timedelta = timedelta(minutes=10)):
+    return await service.create_room(
+        sessions,
+        candidate_id=people.senior.id,
+        posting_id=42,
+        interviewer_ids=[people.boss.id, people.hr.id],
+        scheduled_start=utcnow() + starts_in,
+        duration_minutes=45,
+        opens_before_minutes=15,
+    )
+
+
+async def test_create_room_validates(sessions: Sessions, people: People) -> None:
+    room = await _room(sessions, people)
+    assert room.state == RoomState.SCHEDULED and room.stage == PairStage.INTERVIEW
+    assert {(p.user_id, p.role.value) for p in room.participants} == {
+        (people.senior.id, "candidate"),
+        (people.boss.id, "interviewer"),
+        (people.hr.id, "interviewer"),
+    }
+    bad = [
+        {"candidate_id": people.boss.id},  # a company account as candidate
+        {"interviewer_ids": [people.other_senior.id]},  # a senior as interviewer
+        {"interviewer_ids": []},
+        {"interviewer_ids": [people.senior.id]},
+        {"duration_minutes": 1},
+        {"scheduled_start": utcnow().replace(tzinfo=None)},
+        {"candidate_id": 99999},
+    ]
+    for override in bad:
+        args = {
+            "candidate_id": people.senior.id,
+            "posting_id": 1,
+            "interviewer_ids": [people.boss.id],
+            "scheduled_start": utcnow(),
+            **override,
+        }
+        with pytest.raises(InvalidInput):
+            await service.create_room(sessions, **args)
+
+
+async def test_join_tokens_open_the_room_and_refuse_outsiders(
+    sessions: Sessions, people: People, settings: Settings
+) -> None:
+    room = await _room(sessions, people, starts_in=timedelta(minutes=30))
+    # 30 minutes before the start the room (opens 15 minutes before) is not open yet
+    with pytest.raises(RoomNotOpen) as info:
+        await service.issue_join_token(sessions, settings, room.id, people.senior)
+    assert info.value.params["opens_at"] == room.opens_at.isoformat(timespec="minutes")
+    later = utcnow() + timedelta(minutes=16)
+    ticket = await service.issue_join_token(sessions, settings, room.id, people.senior, now=later)
+    claims = verify_room_token(settings, ticket.token, room_id=room.id, now=later)
+    assert (claims.user_id, claims.role, claims.name) == (people.senior.id, RoomRole.CANDIDATE, "김영수")
+    with pytest.raises(TokenWrongRoom):
+        verify_room_token(settings, ticket.token, room_id=room.id + 1, now=later)
+    assert (await service.get_room(sessions, room.id)).state == RoomState.OPEN
+    assert await service.lobby_status(sessions, room.id, people.senior.id) == LobbyStatus.WAITING
+    boss = await service.issue_join_token(sessions, settings, room.id, people.boss, now=later)
+    assert boss.role == RoomRole.INTERVIEWER
+    for outsider in (people.other_senior, people.other_company):
+        with pytest.raises(NotParticipant):
+            await service.issue_join_token(sessions, settings, room.id, outsider, now=later)
+        with pytest.raises(NotParticipant):
+            await service.check_participant(sessions, room.id, outsider.id)
+
+
+async def test_lobby_live_end(sessions: Sessions, people: People, settings: Settings) -> None:
+    room = await _room(sessions, people)
+    await service.issue_join_token(sessions, settings, room.id, people.senior)
+    with pytest.raises(InterviewersOnly):
+        await service.admit(sessions, room.id, people.senior.id, people.senior.id)
+    with pytest.raises(NotParticipant):
+        await service.admit(sessions, room.id, people.other_company.id, people.senior.id)
+    await service.admit(sessions, room.id, people.boss.id, people.senior.id)
+    got = await service.get_room(sessions, room.id)
+    assert got.state == RoomState.LIVE and got.started_at is not None
+    assert await service.lobby_status(sessions, room.id, people.senior.id) == LobbyStatus.ADMITTED
+    with pytest.raises(InterviewersOnly):
+        await service.end_room(sessions, room.id, people.senior.id)
+    assert await service.end_room(sessions, room.id, people.hr.id) is True
+    assert await service.end_room(sessions, room.id, people.hr.id) is False
+    got = await service.get_room(sessions, room.id)
+    assert got.state == RoomState.ENDED and got.ended_at is not None
+    with pytest.raises(RoomEnded):
+        await service.issue_join_token(sessions, settings, room.id, people.senior)
+    with pytest.raises(RoomEnded):
+        await service.check_participant(sessions, room.id, people.boss.id)
+
+
+async def test_denied_candidate_gets_no_new_token(
+    sessions: Sessions, people: People, settings: Settings
+) -> None:
+    room = await _room(sessions, people)
+    await service.issue_join_token(sessions, settings, room.id, people.senior)
+    await service.deny(sessions, room.id, people.boss.id, people.senior.id)
+    with pytest.raises(NotParticipant):
+        await service.issue_join_token(sessions, settings, room.id, people.senior)
+    assert (await service.get_room(sessions, room.id)).state == RoomState.OPEN
+
+
+async def test_everyone_left_ends_only_a_live_room(
+    sessions: Sessions, people: People, settings: Settings
+) -> None:
+    room = await _room(sessions, people)
+    await service.issue_join_token(sessions, settings, room.id, people.boss)
+    assert await service.end_room(sessions, room.id, None) is False  # open, never live
+    await service.admit(sessions, room.id, people.boss.id, people.senior.id)
+    assert await service.end_room(sessions, room.id, None) is True
+
+
+async def test_state_machine_refuses_jumps(sessions: Sessions, people: People) -> None:
+    room = await _room(sessions, people)
+    with pytest.raises(RoomStateError):
+        service.transition(room, RoomState.LIVE)  # scheduled -> live skips open
+    assert service.transition(room, RoomState.ENDED) is True
+    with pytest.raises(RoomStateError):
+        service.transition(room, RoomState.OPEN)
+
+
+async def test_consent_and_recorder_token(sessions: Sessions, people: People, settings: Settings) -> None:
+    room = await _room(sessions, people)
+    with pytest.raises(RecordingNotAllowed):
+        await service.issue_recorder_token(sessions, settings, room.id)
+    assert await service.set_consent(sessions, room.id, people.senior.id, True) is False
+    assert await service.set_consent(sessions, room.id, people.boss.id, True) is False
+    assert await service.set_consent(sessions, room.id, people.hr.id, False) is False
+    with pytest.raises(RecordingNotAllowed):
+        await service.issue_recorder_token(sessions, settings, room.id)
+    assert await service.set_consent(sessions, room.id, people.hr.id, True) is True
+    claims = verify_room_token(settings, await service.issue_recorder_token(sessions, settings, room.id))
+    assert claims.role == RoomRole.RECORDER and claims.room_id == room.id
+    with pytest.raises(NotParticipant):
+        await service.set_consent(sessions, room.id, people.other_senior.id, True)
+
+
+async def test_scorecards_move_the_pair(sessions: Sessions, people: People) -> None:
+    room = await _room(sessions, people)
+    good = {"ratings": {"경력 적합도": 5, "소통": 4}, "notes": "성실함", "decision": "advance"}
+    with pytest.raises(RoomStateError):
+        await service.submit_scorecard(sessions, room.id, people.boss.id, **good)  # not ended yet
+    await service.end_room(sessions, room.id, people.boss.id)
+    bad = [
+        {"ratings": {}},
+        {"ratings": {"소통": 6}},
+        {"ratings": {"소통": 0}},
+        {"ratings": {"소통": True}},
+        {"ratings": {"소통": "5"}},
+        {"ratings": {"": 3}},
+        {"ratings": {f"c{i}": 3 for i in range(21)}},
+        {"notes": "x" * 5001},
+        {"decision": "maybe"},
+    ]
+    for override in bad:
+        with pytest.raises(InvalidScorecard):
+            await service.submit_scorecard(sessions, room.id, people.boss.id, **{**good, **override})
+    with pytest.raises(InterviewersOnly):
+        await service.submit_scorecard(sessions, room.id, people.senior.id, **good)
+    card = await service.submit_scorecard(sessions, room.id, people.boss.id, **good)
+    assert card.ratings == {"경력 적합도": 5, "소통": 4} and card.decision.value == "advance"
+    assert (await service.get_room(sessions, room.id)).stage == PairStage.INTERVIEW  # waits for hr
+    with pytest.raises(ScorecardExists):
+        await service.submit_scorecard(sessions, room.id, people.boss.id, **good)
+    await service.submit_scorecard(sessions, room.id, people.hr.id, **{**good, "decision": "hold"})
+    assert (await service.get_room(sessions, room.id)).stage == PairStage.ON_HOLD
+
+
+def test_next_stage_rule() -> None:
+    from interview.rooms.models import Decision as D
+
+    assert service.next_stage([D.ADVANCE, D.ADVANCE]) == PairStage.ADVANCED
+    assert service.next_stage([D.ADVANCE, D.REJECT]) == PairStage.REJECTED
+    assert service.next_stage([D.HOLD, D.ADVANCE]) == PairStage.ON_HOLD
+
+
+async def test_recordings_only_for_participants(sessions: Sessions, people: People) -> None:
+    room = await _room(sessions, people)
+    rec = await service.add_recording(sessions, room.id, people.senior.id, "/data/r/1.ogg", duration=12.5)
+    assert rec.id and rec.duration_seconds == 12.5
+    assert [r.path for r in await service.recordings_for(sessions, room.id, people.hr.id)] == [
+        "/data/r/1.ogg"
+    ]
+    with pytest.raises(NotParticipant):
+        await service.recordings_for(sessions, room.id, people.other_company.id)
+    with pytest.raises(NotParticipant):
+        await service.add_recording(sessions, room.id, people.other_senior.id, "/x.ogg")
