@@ -129,3 +129,18 @@ def test_admin_company_pages_are_accessible(page: Page, live_server: LiveServer)
     assert axe_violations(page) == []
     page.locator("main h2 a").first.click()
     assert axe_violations(page) == []
+
+
+def test_interview_requests_reach_the_schedulers(page: Page, live_server: LiveServer) -> None:
+    log_in(page, live_server, "senior")
+    page.goto(f"{live_server.url}/senior/matches")
+    page.locator(".match-card h3 a").first.click()
+    title = page.get_by_role("heading", level=1).inner_text()
+    button = page.get_by_role("button", name="면접 요청하기")
+    if button.count():
+        button.click()
+        expect(page.get_by_text("요청을 보냈습니다.")).to_be_visible()
+    page.context.clear_cookies()
+    log_in(page, live_server, "scheduler")
+    expect(page.locator("main article", has_text=title).first).to_contain_text("김영수")
+    assert axe_violations(page) == []

@@ -1,0 +1,192 @@
+"""Live interview rooms on the main app: the signaling endpoint, its hooks, and the recorders.
+
+``setup_rooms(app, settings)`` (called once from :func:`web.app.create_app`) mounts the
+signaling WebSocket at ``/ws/signal`` with the rooms domain's hooks, picks the broker from
+the settings (Redis with ``ALLWORK_REDIS_URL``, else in-process), and adds one
+``cleanup_ctx`` that owns this node's recorders.
+
+Recording with consent: when the last participant agrees on screen, the node that received
+that answer starts a :class:`~interview.rooms.recorder.RoomRecorder` (a server-side aiortc
+peer) that joins the room through this node's own endpoint. Each participant's file becomes
+a ``Recording`` row and a queued transcription job (picked up by the transcription queue or
+an ``allwork worker`` when one runs).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from core.config import Settings
+from interview.rooms import service
+from interview.rooms.hooks import signaling_hooks
+from interview.rooms.recorder import RoomRecorder
+from interview.signaling.options import SignalingOptions
+from interview.signaling.server import SIGNALING, setup_signaling
+from web.keys import SESSIONS
+
+log = logging.getLogger(__name__)
+
+SIGNAL_PATH = "/ws/signal"
+
+
+@dataclass
+class RoomsRuntime:
+    """This node's part in live rooms: its own endpoint address and its running recorders."""
+
+    settings: Settings
+    #: ``ws://host:port/ws/signal`` of this process, learnt from the first request it serves
+    local_ws_url: str | None = None
+    recorders: dict[int, RoomRecorder] = field(default_factory=dict)
+    tasks: dict[int, asyncio.Task[Any]] = field(default_factory=dict)
+
+    @property
+    def recordings_dir(self) -> Path:
+        return self.settings.data_dir / "recordings"
+
+
+ROOMS = web.AppKey("rooms_runtime", RoomsRuntime)
+
+
+class _AppSessions:
+    """The app's session factory, looked up when used (it exists only once the app has started)."""
+
+    def __init__(self, app: web.Application) -> None:
+        self._app = app
+
+    def __call__(self) -> AsyncSession:
+        return self._app[SESSIONS]()
+
+
+def app_sessions(app: web.Application) -> async_sessionmaker[AsyncSession]:
+    return cast(async_sessionmaker[AsyncSession], _AppSessions(app))
+
+
+def broker_prefix(settings: Settings) -> str:
+    """Redis keys of one deployment: nodes sharing the secret key share rooms, others never collide."""
+    return "allwork:sig:" + hashlib.sha256(b"allwork-signal:" + settings.secret()).hexdigest()[:10]
+
+
+def remember_local_url(request: web.Request) -> None:
+    """Learn this node's own address (the recorder joins through it) from a request it serves."""
+    runtime = request.app[ROOMS]
+    if runtime.local_ws_url is not None or request.transport is None:
+        return
+    sock = request.transport.get_extra_info("sockname")
+    if not sock:
+        return
+    host, port = str(sock[0]), int(sock[1])
+    if ":" in host:
+        host = f"[{host}]"
+    runtime.local_ws_url = f"ws://{host}:{port}{SIGNAL_PATH}"
+
+
+async def _media_seconds(path: Path) -> float:
+    def probe() -> float:
+        import av
+
+        try:
+            with av.open(str(path)) as container:
+                if container.duration:
+                    return float(container.duration) / 1_000_000
+                stream = container.streams[0]
+                if stream.duration and stream.time_base:
+                    return float(stream.duration * stream.time_base)
+        except (av.FFmpegError, IndexError, OSError):
+            return 0.0
+        return 0.0
+
+    return await asyncio.to_thread(probe)
+
+
+async def _submit_transcription(sessions: async_sessionmaker[AsyncSession], path: Path, user_id: int) -> str | None:
+    try:
+        from interview.transcribe.jobs import submit
+    except ImportError:  # the transcription package is optional for rooms
+        log.warning("transcription is not installed; %s is not transcribed", path)
+        return None
+    job_id = await submit(sessions, str(path), language=None, owner_id=user_id, kind="interview")
+    return str(job_id)
+
+
+async def start_recorder(app: web.Application, room_id: int) -> bool:
+    """Start recording ``room_id`` on this node unless a recorder is already in the room."""
+    runtime, sig = app[ROOMS], app[SIGNALING]
+    sessions = app_sessions(app)
+    task = runtime.tasks.get(room_id)
+    if task is not None and not task.done():
+        return False
+    if any(p.role == "recorder" for p in await sig.broker.peers(room_id)):
+        return False  # another node records it already
+    if runtime.local_ws_url is None:
+        log.error("room %s: cannot record, this node's address is not known yet", room_id)
+        return False
+    token = await service.issue_recorder_token(sessions, runtime.settings, room_id)
+
+    async def on_recording(user_id: int, audio: Path) -> None:
+        job = await _submit_transcription(sessions, audio, user_id)
+        await service.add_recording(
+            sessions, room_id, user_id, str(audio), duration=await _media_seconds(audio), transcript_job_id=job
+        )
+        video = audio.with_suffix(".webm")
+        if video.exists() and video.stat().st_size > 0:
+            await service.add_recording(
+                sessions, room_id, user_id, str(video), kind="video", duration=await _media_seconds(video)
+            )
+
+    recorder = RoomRecorder(
+        runtime.local_ws_url, token, room_id, runtime.recordings_dir / f"room{room_id}", on_recording
+    )
+    runtime.recorders[room_id] = recorder
+
+    async def run() -> None:
+        try:
+            files = await recorder.run()
+            log.info("room %s: recorder finished with %d file(s)", room_id, len(files))
+        except Exception:
+            log.exception("room %s: recorder failed", room_id)
+        finally:
+            runtime.recorders.pop(room_id, None)
+            runtime.tasks.pop(room_id, None)
+
+    runtime.tasks[room_id] = asyncio.create_task(run(), name=f"recorder-room-{room_id}")
+    log.info("room %s: everyone agreed; recording", room_id)
+    return True
+
+
+async def _recorders_ctx(app: web.Application) -> AsyncIterator[None]:
+    yield
+    runtime = app[ROOMS]
+    for recorder in list(runtime.recorders.values()):
+        with contextlib.suppress(Exception):
+            await recorder.stop()
+    tasks = [t for t in runtime.tasks.values() if not t.done()]
+    if tasks:
+        _done, pending = await asyncio.wait(tasks, timeout=10)
+        for t in pending:
+            t.cancel()
+        for t in pending:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await t
+
+
+def setup_rooms(app: web.Application, settings: Settings) -> None:
+    """Mount ``/ws/signal`` with the rooms hooks and the recorders' context (call at app creation)."""
+    app[ROOMS] = RoomsRuntime(settings)
+
+    async def on_all_agreed(room_id: int) -> None:
+        await start_recorder(app, room_id)
+
+    hooks = signaling_hooks(app_sessions(app), on_all_agreed=on_all_agreed)
+    options = SignalingOptions(redis_prefix=broker_prefix(settings))
+    setup_signaling(app, settings, path=SIGNAL_PATH, options=options, hooks=hooks)
+    app.cleanup_ctx.append(_recorders_ctx)
