@@ -22,9 +22,9 @@ class Reason:
 
 
 def reasons(factors: list[Factor], _: Any) -> list[Reason]:
-    """Each factor's number (0–100) and its reason in the reader's language, strongest first."""
-    out = [Reason(f.name, round(f.value * 100), _(f.reason, **f.params)) for f in factors]
-    return sorted(out, key=lambda r: -r.percent)
+    """Each factor's number (0–100) and its reason in the reader's language, the weightiest factor first."""
+    ordered = sorted(factors, key=lambda f: -f.weight)
+    return [Reason(f.name, round(f.value * 100), _(f.reason, **f.params)) for f in ordered]
 
 
 def region_names(lang: str) -> list[str]:

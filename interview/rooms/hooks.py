@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from interview.rooms import service
@@ -12,7 +14,13 @@ from interview.signaling.options import SignalingHooks
 from interview.signaling.tokens import RoomClaims, RoomRole
 
 
-def signaling_hooks(sessions: async_sessionmaker[AsyncSession]) -> SignalingHooks:
+def signaling_hooks(
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    on_all_agreed: Callable[[int], Awaitable[None]] | None = None,
+) -> SignalingHooks:
+    """Hooks over ``sessions``; ``on_all_agreed(room_id)`` runs when the last participant agrees to record."""
+
     async def authorize(claims: RoomClaims) -> None:
         if claims.role == RoomRole.RECORDER:
             return  # recorder tokens are only issued once everyone consented
@@ -25,8 +33,11 @@ def signaling_hooks(sessions: async_sessionmaker[AsyncSession]) -> SignalingHook
         await service.deny(sessions, room_id, by_user, candidate)
 
     async def on_consent(room_id: int, user_id: int, agree: bool) -> None:
-        if user_id != service.RECORDER_USER_ID:
-            await service.set_consent(sessions, room_id, user_id, agree)
+        if user_id == service.RECORDER_USER_ID:
+            return
+        everyone = await service.set_consent(sessions, room_id, user_id, agree)
+        if everyone and on_all_agreed is not None:
+            await on_all_agreed(room_id)
 
     async def on_end(room_id: int, by_user: int) -> None:
         await service.end_room(sessions, room_id, by_user)

@@ -154,6 +154,9 @@ class RoomRecorder:
                 return False  # nobody left to record
         elif kind in ("room_ended", "denied"):
             return False
+        elif kind == "consent" and msg.get("agree") is False:
+            log.info("room %s recorder: a participant withdrew consent; stopping", self.room_id)
+            return False  # recording needs everyone's consent, all the time
         elif kind == "error":
             log.warning("room %s recorder: %s", self.room_id, msg)
             if msg.get("ref") == "join":

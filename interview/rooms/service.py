@@ -347,7 +347,14 @@ async def submit_scorecard(
 
 
 async def add_recording(
-    sessions: Sessions, room_id: int, user_id: int, path: str, *, kind: str = "audio", duration: float = 0.0
+    sessions: Sessions,
+    room_id: int,
+    user_id: int,
+    path: str,
+    *,
+    kind: str = "audio",
+    duration: float = 0.0,
+    transcript_job_id: str | None = None,
 ) -> Recording:
     async with transaction(sessions) as session:
         room = await _room(session, room_id)
@@ -355,10 +362,95 @@ async def add_recording(
         if part is None:
             raise NotParticipant()
         rec = Recording(
-            room_id=room_id, participant_id=part.id, path=path, kind=kind, duration_seconds=duration
+            room_id=room_id,
+            participant_id=part.id,
+            path=path,
+            kind=kind,
+            duration_seconds=duration,
+            transcript_job_id=transcript_job_id,
         )
         session.add(rec)
     return rec
+
+
+@dataclass(frozen=True, slots=True)
+class RoomListing:
+    """One room as a participant sees it in "my interviews"."""
+
+    room: Room
+    role: ParticipantRole
+    #: the room accepts joins now (opened and not ended)
+    can_join: bool
+    #: an interviewer of an ended room who has not yet submitted a scorecard
+    needs_scorecard: bool
+    recordings: int
+
+
+async def rooms_for(
+    sessions: Sessions, user_id: int, now: datetime | None = None, *, limit: int = 50
+) -> list[RoomListing]:
+    """The rooms this user takes part in: upcoming and open first (soonest first), then ended ones."""
+    at = now or utcnow()
+    async with sessions() as session:
+        rooms = list(
+            await session.scalars(
+                select(Room)
+                .join(RoomParticipant, RoomParticipant.room_id == Room.id)
+                .where(RoomParticipant.user_id == user_id)
+                .order_by(Room.scheduled_start)
+                .limit(limit * 4)
+            )
+        )
+        ids = [r.id for r in rooms]
+        carded = (
+            set(
+                await session.scalars(
+                    select(Scorecard.room_id).where(
+                        Scorecard.room_id.in_(ids), Scorecard.interviewer_id == user_id
+                    )
+                )
+            )
+            if ids
+            else set()
+        )
+        counts: dict[int, int] = {}
+        for rid in await session.scalars(select(Recording.room_id).where(Recording.room_id.in_(ids))):
+            counts[rid] = counts.get(rid, 0) + 1
+    out: list[RoomListing] = []
+    for room in rooms:
+        part = room.participant(user_id)
+        assert part is not None
+        ended = room.state == RoomState.ENDED
+        out.append(
+            RoomListing(
+                room=room,
+                role=part.role,
+                can_join=not ended and at >= room.opens_at,
+                needs_scorecard=ended and part.role == ParticipantRole.INTERVIEWER and room.id not in carded,
+                recordings=counts.get(room.id, 0),
+            )
+        )
+    out.sort(key=lambda x: (x.room.state == RoomState.ENDED, x.room.scheduled_start))
+    return out[:limit]
+
+
+async def scorecard_of(sessions: Sessions, room_id: int, interviewer_id: int) -> Scorecard | None:
+    async with sessions() as session:
+        return await session.scalar(
+            select(Scorecard).where(Scorecard.room_id == room_id, Scorecard.interviewer_id == interviewer_id)
+        )
+
+
+async def get_recording(sessions: Sessions, recording_id: int, viewer_id: int) -> Recording:
+    """One recording, for the room's participants only (else :class:`RoomNotFound`: no hint it exists)."""
+    async with sessions() as session:
+        rec = await session.get(Recording, recording_id)
+        if rec is None:
+            raise RoomNotFound()
+        room = await _room(session, rec.room_id)
+        if room.participant(viewer_id) is None:
+            raise RoomNotFound()
+        return rec
 
 
 async def recordings_for(sessions: Sessions, room_id: int, viewer_id: int) -> list[Recording]:

@@ -137,8 +137,12 @@ async def _index_page(request: web.Request, form: Form) -> IndexPage:
     labels = bank_labels()
     sessions = request.app[SESSIONS]
     sets = [
-        SetOption("general", _set_label("general", lang, labels), _("Self-introduction, motivation, strengths")),
-        SetOption("senior", _set_label("senior", lang, labels), _("Questions people with long careers are asked")),
+        SetOption(
+            "general", _set_label("general", lang, labels), _("Self-introduction, motivation, strengths")
+        ),
+        SetOption(
+            "senior", _set_label("senior", lang, labels), _("Questions people with long careers are asked")
+        ),
     ]
     for p in await posting_choices(sessions, user.id):
         sets.append(SetOption(f"posting:{p.id}", _("For the posting: %(title)s", title=p.title), p.company))
@@ -249,7 +253,9 @@ async def practice_session(request: web.Request) -> web.Response:
         "questions": [_question_state(v, row, speak) for v in qviews],
     }
     settings = request.app[SETTINGS]
-    ice = [{"urls": u.strip()} for u in (settings.stun_urls + "," + settings.turn_urls).split(",") if u.strip()]
+    ice = [
+        {"urls": u.strip()} for u in (settings.stun_urls + "," + settings.turn_urls).split(",") if u.strip()
+    ]
     resumed = any(v.takes for v in qviews)
     page = SessionPage(row, json.dumps(state, ensure_ascii=False), json.dumps(ice), len(qviews), resumed)
     return await render(request, "practice/session.html", page)
@@ -259,7 +265,9 @@ async def practice_session(request: web.Request) -> web.Response:
 @requires(Role.SENIOR)
 async def practice_rtc(request: web.Request) -> web.Response:
     data = await _json_body(request)
-    sdp = await request.app[RECORDER].connect(_senior(request), _int(request, "sid"), data.get("sdp"), data.get("type"))
+    sdp = await request.app[RECORDER].connect(
+        _senior(request), _int(request, "sid"), data.get("sdp"), data.get("type")
+    )
     return web.json_response({"type": "answer", "sdp": sdp})
 
 
@@ -319,7 +327,10 @@ class AnswerBlock:
 
 
 def answer_block(
-    request: web.Request, row: PracticeSession, take: PracticeTake, comments: list[coach.CommentView] | None = None
+    request: web.Request,
+    row: PracticeSession,
+    take: PracticeTake,
+    comments: list[coach.CommentView] | None = None,
 ) -> AnswerBlock:
     lang = request_language(request)
     _ = gettext_for(request)
@@ -370,7 +381,11 @@ async def practice_take_feedback(request: web.Request) -> web.Response:
     row = await service.owned_session(sessions, _senior(request), _int(request, "sid"))
     take = await service.get_take(sessions, row, _int(request, "tid"))
     bands, stars = _labels(request)
-    return await render(request, "practice/_answer_fragment.html", AnswerFragment(answer_block(request, row, take), bands, stars))
+    return await render(
+        request,
+        "practice/_answer_fragment.html",
+        AnswerFragment(answer_block(request, row, take), bands, stars),
+    )
 
 
 @dataclass
@@ -386,7 +401,9 @@ class ResultPage:
     comment_form: Form = field(default_factory=Form)
 
 
-async def result_page(request: web.Request, row: PracticeSession, *, owner: bool, senior_name: str = "") -> ResultPage:
+async def result_page(
+    request: web.Request, row: PracticeSession, *, owner: bool, senior_name: str = ""
+) -> ResultPage:
     sessions = request.app[SESSIONS]
     comments = await coach.comments_of(sessions, row.id)
     qviews = await service.question_views(sessions, row)
@@ -437,7 +454,9 @@ async def practice_media(request: web.Request) -> web.StreamResponse:
 @requires(Role.SENIOR)
 async def practice_take_delete(request: web.Request) -> web.Response:
     sid = _int(request, "sid")
-    await service.delete_take(request.app[SESSIONS], request.app[STORAGE], _senior(request), sid, _int(request, "tid"))
+    await service.delete_take(
+        request.app[SESSIONS], request.app[STORAGE], _senior(request), sid, _int(request, "tid")
+    )
     await flash(request, gettext_for(request)("The answer and its recording were deleted."))
     raise web.HTTPSeeOther(f"/practice/{sid}/result")
 
@@ -506,14 +525,20 @@ async def practice_progress(request: web.Request) -> web.Response:
     sessions = request.app[SESSIONS]
     _ = gettext_for(request)
     rows = list(reversed(await service.list_sessions(sessions, _senior(request).id)))
-    measures = [m for m in [views.session_measures(r, await service.takes_of(sessions, r.id)) for r in rows] if m]
+    measures = [
+        m for m in [views.session_measures(r, await service.takes_of(sessions, r.id)) for r in rows] if m
+    ]
     charts: list[ProgressChart] = []
 
-    def add(key: str, title: str, desc: str, values: list[tuple[str, float]], band: Any = None, unit: str = "") -> None:
+    def add(
+        key: str, title: str, desc: str, values: list[tuple[str, float]], band: Any = None, unit: str = ""
+    ) -> None:
         if not values:
             return
         points = [Point(float(i), v, label) for i, (label, v) in enumerate(values)]
-        svg = line_chart(points, title=title, description=desc, y_label=unit, band=band, x_is_time=False, chart_id=key)
+        svg = line_chart(
+            points, title=title, description=desc, y_label=unit, band=band, x_is_time=False, chart_id=key
+        )
         charts.append(ProgressChart(title, svg, f"{values[-1][1]:.0f} {unit}".strip()))
 
     en, ko = pace_bands("en"), pace_bands("ko")
