@@ -1,0 +1,1 @@
+"""Reference tables shipped with the matching package (a package so that setuptools ships the CSV files)."""

@@ -1,0 +1,57 @@
+"""The factor curves and reasons."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+
+from matching import regions, scoring
+
+
+def test_years_more_never_hurts() -> None:
+    got = scoring.years_factor(np.array([0, 5, 10, 40]), np.float32(10))
+    assert got.tolist() == [0.0, 0.5, 1.0, 1.0]
+    assert scoring.years_factor(np.array([0.0]), np.float32(0)).tolist() == [1.0]
+
+
+def test_salary_curve() -> None:
+    wish_min, wish_max = np.float32(300), np.float32(400)
+    pay = np.array([200, 210, 300, 350, 400, 900], dtype=np.float32)
+    got = scoring.salary_factor(wish_min, wish_max, pay)
+    assert got[0] == 0.0  # a third below the lowest wish
+    assert got[1] == pytest.approx(0.7 * (1 - 90 / 90), abs=1e-6)
+    assert got[2] == pytest.approx(0.7) and got[3] == pytest.approx(0.85) and got[4] == 1.0 and got[5] == 1.0
+
+
+def test_distance_and_timing_curves() -> None:
+    got = scoring.distance_factor(np.array([0, 15, 30, 45, 60, 500], dtype=np.float32), np.float32(30))
+    assert got.tolist() == pytest.approx([1.0, 0.85, 0.7, 0.35, 0.0, 0.0])
+    start = scoring.start_day(np.array([0, 738000]), np.array([738100, 738010]))
+    assert start.tolist() == [738114, 738000]  # no start date: two weeks after closing
+    late = scoring.timing_factor(np.array([737990, 738045, 738200]), np.int32(738000))
+    assert late.tolist() == pytest.approx([1.0, 0.5, 0.0])
+
+
+def test_employment_and_combine() -> None:
+    mask = scoring.employment_mask(("full_time", "contract"))
+    got = scoring.employment_factor(np.array([mask, mask]), np.array([1, 2], dtype=np.uint8))
+    assert got.tolist() == [1.0, 0.0]
+    factors = np.ones((6, 3), dtype=np.float32)
+    factors[0] = [0, 0.5, 1]
+    w = np.array([0.4, 0.15, 0.15, 0.15, 0.08, 0.07])
+    assert scoring.combine(factors, w).tolist() == pytest.approx([0.6, 0.8, 1.0])
+
+
+def test_reasons() -> None:
+    assert scoring.years_reason(20.0, 10) == (
+        "%(have)s years of experience; %(need)s asked for.",
+        {"have": 20, "need": 10},
+    )
+    msg, params = scoring.distance_reason(31.4, 30, regions.get("41220"), regions.get("41110"))
+    assert msg.endswith("beyond the %(max)s km commute.") and params["km"] == 31
+    assert params["place"] == "경기도 평택시" and params["region_en"] == "Suwon-si, Gyeonggi-do"
+    msg, params = scoring.timing_reason(date(2025, 3, 10), date(2025, 3, 1), True)
+    assert params["days"] == 9 and "after work starts" in msg
+    assert scoring.relevance_reason([])[0] == "Experience and duties have little in common."
