@@ -145,6 +145,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.basicConfig(
             level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
         )
+        if settings.log_level != "DEBUG":
+            logging.getLogger("alembic").setLevel(logging.WARNING)
         return int(args.func(args, settings))
     except ConfigError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
