@@ -1,0 +1,87 @@
+"""Speech with a known text for the transcription benchmark: espeak-ng + sox, and scoring with jiwer.
+
+``make_answer`` speaks sentences with pauses between them (like an interview answer) into a
+16 kHz mono WAV; ``wer`` and ``filler_survival`` compare a transcript with the text spoken.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+
+import jiwer
+
+#: a ~2-minute interview answer in plain English, fillers at known places
+ANSWER = [
+    "Good morning. Um, thank you for inviting me today.",
+    "I worked for a steel company for many years, uh, mostly in quality control.",
+    "At first I checked the products on the line by hand.",
+    "Later I led a team of twelve people, um, and we built a new inspection process.",
+    "We measured every coil before it left the factory.",
+    "Uh, the number of complaints from customers went down by half.",
+    "I also trained the young engineers who joined the team.",
+    "Hmm, I think teaching was the part of the job that I liked the most.",
+    "When the company moved the factory abroad, I stayed here with my family.",
+    "Since then I have been, um, helping small suppliers with their quality systems.",
+    "They often have good products, uh, but no time to write down their methods.",
+    "I visit them, watch how they work, and write simple checklists with them.",
+    "Your company makes parts for cars, so quality is very important for you.",
+    "Um, I believe my experience fits this position well.",
+    "I can start next month, and I am happy to work on site every day.",
+    "Thank you for listening. Uh, I am ready for your questions.",
+]
+FILLERS = {"um", "uh", "er", "hmm"}
+_FILLER_SPELLINGS = {
+    "umm": "um",
+    "uhm": "um",
+    "mm": "hmm",
+    "hm": "hmm",
+    "mhm": "hmm",
+    "uhh": "uh",
+    "erm": "er",
+}
+
+
+def speak(text: str, path: Path, *, rate: int = 150, voice: str = "en") -> Path:
+    subprocess.run(["espeak-ng", "-v", voice, "-s", str(rate), "-w", str(path), text], check=True)
+    return path
+
+
+def make_answer(sentences: list[str], path: Path, *, pause_s: float = 1.0, rate: int = 150) -> Path:
+    """Speak ``sentences`` with ``pause_s`` of silence between them into a 16 kHz mono WAV."""
+    with tempfile.TemporaryDirectory() as tmp:
+        parts: list[str] = []
+        silence = Path(tmp) / "silence.wav"
+        subprocess.run(
+            ["sox", "-n", "-r", "22050", "-c", "1", "-b", "16", str(silence), "trim", "0", str(pause_s)],
+            check=True,
+        )
+        for i, sentence in enumerate(sentences):
+            part = speak(sentence, Path(tmp) / f"s{i}.wav", rate=rate)
+            parts += [str(part), str(silence)]
+        subprocess.run(["sox", *parts, "-r", "16000", "-c", "1", "-b", "16", str(path)], check=True)
+    return path
+
+
+def normalize(text: str) -> str:
+    words = re.sub(r"[^\w\s']", " ", text.lower()).split()
+    return " ".join(_FILLER_SPELLINGS.get(w, w) for w in words)
+
+
+def wer(reference: str, hypothesis: str) -> float:
+    return float(jiwer.wer(normalize(reference), normalize(hypothesis) or "<empty>"))
+
+
+def filler_survival(reference: str, hypothesis: str) -> tuple[int, int]:
+    """(fillers of the reference matched at their place in the hypothesis, fillers in the reference)."""
+    ref, hyp = normalize(reference), normalize(hypothesis) or "<empty>"
+    out = jiwer.process_words(ref, hyp)
+    ref_words = ref.split()
+    spoken = sum(1 for w in ref_words if w in FILLERS)
+    kept = 0
+    for chunk in out.alignments[0]:
+        if chunk.type == "equal":
+            kept += sum(1 for w in ref_words[chunk.ref_start_idx : chunk.ref_end_idx] if w in FILLERS)
+    return kept, spoken

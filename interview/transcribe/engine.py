@@ -1,0 +1,237 @@
+"""The Whisper engine: one interface, faster-whisper by default, openai-whisper as an option.
+
+:func:`load_engine` loads a model once per process (cached by backend, model, device and
+compute type) and returns an :class:`Engine`. ``transcribe`` is synchronous CPU work: call it
+from a worker thread (``asyncio.to_thread``), never on the event loop.
+
+Decoding choices (measured, see docs/transcription.md):
+
+* Silero VAD (bundled with faster-whisper) cuts silence first, so silence and noise never
+  become invented text ("Thank you for watching");
+* word timestamps are always on;
+* fillers (음, 어, um, uh ...) are kept for the feedback: a short prompt full of fillers in the
+  language being transcribed is the initial prompt, and ``condition_on_previous_text`` carries
+  the fillers transcribed so far into later 30 s windows. Repeating the prompt in every window
+  as ``hotwords`` kept no more fillers and made tiny.en hallucinate (see docs/transcription.md).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
+from faster_whisper.vad import VadOptions
+
+from interview.transcribe.audio import SAMPLE_RATE, decode_audio, to_float32
+from interview.transcribe.errors import LanguageNotSupported, ModelUnavailable
+from interview.transcribe.model_files import resolve_model
+from interview.transcribe.types import Segment, Transcript, Word
+
+if TYPE_CHECKING:
+    from core.config import Settings
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[float], None]
+AudioInput = str | os.PathLike[str] | np.ndarray
+
+#: short prompts in the speaker's style, fillers included (long prompts truncate the output)
+FILLER_PROMPTS: dict[str, str] = {
+    "en": "Um, so, uh, I mean, I was, uh, working there. Hmm, well, you know, yeah.",
+    "ko": "음, 어, 그, 저는 어, 그러니까 이제, 뭐, 그 회사에서 음, 일했습니다.",
+}
+
+
+class Engine(Protocol):
+    model_name: str
+
+    def transcribe(
+        self,
+        audio: AudioInput,
+        *,
+        language: str | None = None,
+        initial_prompt: str | None = None,
+        progress: Progress | None = None,
+    ) -> Transcript: ...
+
+
+@dataclass(frozen=True, slots=True)
+class DecodeOptions:
+    """How faster-whisper decodes; the defaults are the measured choice."""
+
+    beam_size: int = 5
+    filler_prompt: bool = True  # FILLER_PROMPTS as initial prompt when the caller gives none
+    filler_hotwords: bool = (
+        False  # as hotwords too, repeated in every window: measured worse (tiny.en WER 31 %)
+    )
+    condition_on_previous_text: bool = True
+    vad_min_silence_ms: int = 500
+    vad_speech_pad_ms: int = 200
+    vad_threshold: float = 0.5
+
+
+class FasterWhisperEngine:
+    """faster-whisper (CTranslate2): int8 on a CPU, float16 or int8 on a GPU with ``device="auto"``."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        model_name: str,
+        device: str = "auto",
+        compute_type: str = "int8",
+        cpu_threads: int = 0,
+        num_workers: int = 1,
+        max_audio_seconds: float | None = None,
+        options: DecodeOptions | None = None,
+    ) -> None:
+        from faster_whisper import WhisperModel
+
+        started = time.perf_counter()
+        self.model_name = model_name
+        self.options = options or DecodeOptions()
+        self.max_audio_seconds = max_audio_seconds
+        self._model = WhisperModel(
+            os.fspath(path),
+            device=device,
+            compute_type=compute_type,
+            cpu_threads=cpu_threads or (os.cpu_count() or 1),
+            num_workers=num_workers,
+            local_files_only=True,
+        )
+        self.multilingual: bool = bool(self._model.model.is_multilingual)
+        self.load_seconds = time.perf_counter() - started
+        log.info("loaded Whisper model %s (%s) in %.2f s", model_name, compute_type, self.load_seconds)
+
+    def with_options(self, **changes: Any) -> FasterWhisperEngine:
+        """The same loaded model with other decoding options (for measurements)."""
+        clone = object.__new__(FasterWhisperEngine)
+        clone.__dict__.update(self.__dict__)
+        clone.options = replace(self.options, **changes)
+        return clone
+
+    def detect_language(self, samples: np.ndarray) -> str:
+        if not self.multilingual:
+            return "en"
+        language, _prob, _all = self._model.detect_language(
+            samples, vad_filter=True, vad_parameters=self._vad()
+        )
+        return str(language)
+
+    def transcribe(
+        self,
+        audio: AudioInput,
+        *,
+        language: str | None = None,
+        initial_prompt: str | None = None,
+        progress: Progress | None = None,
+    ) -> Transcript:
+        samples = self._samples(audio)
+        duration = len(samples) / SAMPLE_RATE
+        lang = self._language(samples, language)
+        opts = self.options
+        fillers = FILLER_PROMPTS.get(lang or "")
+        prompt = initial_prompt if initial_prompt is not None else (fillers if opts.filler_prompt else None)
+        segments, info = self._model.transcribe(
+            samples,
+            language=lang,
+            beam_size=opts.beam_size,
+            initial_prompt=prompt or None,
+            hotwords=fillers if opts.filler_hotwords else None,
+            condition_on_previous_text=opts.condition_on_previous_text,
+            word_timestamps=True,
+            vad_filter=True,
+            vad_parameters=self._vad(),
+        )
+        out: list[Segment] = []
+        for seg in segments:
+            words = tuple(
+                Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
+                for w in (seg.words or ())
+                if w.word.strip()
+            )
+            out.append(Segment(float(seg.start), float(seg.end), seg.text.strip(), words))
+            if progress is not None and duration > 0:
+                progress(min(1.0, seg.end / duration))
+        if progress is not None:
+            progress(1.0)
+        return Transcript(
+            language=lang or info.language, duration=duration, model=self.model_name, segments=tuple(out)
+        )
+
+    def _samples(self, audio: AudioInput) -> np.ndarray:
+        if isinstance(audio, np.ndarray):
+            return to_float32(audio)
+        return decode_audio(audio, max_seconds=self.max_audio_seconds)
+
+    def _language(self, samples: np.ndarray, language: str | None) -> str | None:
+        if language in (None, "", "auto"):
+            return (
+                self.detect_language(samples) if len(samples) else ("en" if not self.multilingual else None)
+            )
+        assert language is not None
+        if not self.multilingual and language != "en":
+            raise LanguageNotSupported(language, self.model_name)
+        from faster_whisper.tokenizer import _LANGUAGE_CODES
+
+        if language not in _LANGUAGE_CODES:
+            raise LanguageNotSupported(language, self.model_name)
+        return language
+
+    def _vad(self) -> VadOptions:
+        o = self.options
+        return VadOptions(
+            threshold=o.vad_threshold,
+            min_silence_duration_ms=o.vad_min_silence_ms,
+            speech_pad_ms=o.vad_speech_pad_ms,
+        )
+
+
+_engines: dict[tuple[str, ...], Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def load_engine(settings: Settings, model: str | None = None) -> Engine:
+    """The engine for ``settings`` (or another ``model`` name or path), loaded once per process."""
+    name = (model or settings.whisper_model).strip()
+    key = (
+        settings.whisper_backend,
+        name,
+        str(Path(settings.data_dir).resolve()),
+        settings.whisper_device,
+        settings.whisper_compute_type,
+        str(settings.whisper_threads),
+    )
+    with _engines_lock:
+        engine = _engines.get(key)
+        if engine is None:
+            engine = _build(settings, name)
+            _engines[key] = engine
+        return engine
+
+
+def _build(settings: Settings, name: str) -> Engine:
+    if settings.whisper_backend == "openai-whisper":
+        from interview.transcribe.openai_backend import OpenAIWhisperEngine
+
+        return OpenAIWhisperEngine.load(name, settings)
+    resolved = resolve_model(name, Path(settings.data_dir))
+    try:
+        return FasterWhisperEngine(
+            resolved.path,
+            model_name=resolved.name,
+            device=settings.whisper_device,
+            compute_type=settings.whisper_compute_type,
+            cpu_threads=settings.whisper_threads,
+            num_workers=settings.transcribe_workers,
+            max_audio_seconds=settings.max_audio_seconds,
+        )
+    except (RuntimeError, ValueError) as exc:  # CTranslate2: unreadable model, unsupported device/type
+        raise ModelUnavailable(f"cannot load Whisper model {name} from {resolved.path}: {exc}") from exc

@@ -1,0 +1,214 @@
+"""Transcribing an answer while it is spoken, so the transcript is ready moments after it ends.
+
+A :class:`StreamingTranscriber` is fed PCM frames (``feed`` only appends to a buffer and wakes a
+worker thread). The worker runs Silero VAD over the new audio and, when the speaker pauses,
+transcribes the utterance that just ended with the shared :class:`~interview.transcribe.engine.Engine`.
+When the answer ends, ``finish`` only has to wait for the last utterance, which is short.
+
+Utterances shorter than ``min_utterance_s`` (8 s) are joined with the next one (a lone "Good morning."
+decodes worse than a sentence with context), and each utterance is prompted with the end of the
+text before it, so words at the cuts read as they would in one transcription of the whole file.
+The language is detected on the first utterance and then kept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import threading
+
+import av
+import numpy as np
+
+from interview.transcribe.audio import SAMPLE_RATE, to_float32
+from interview.transcribe.engine import FILLER_PROMPTS, Engine
+from interview.transcribe.types import Segment, Transcript, Word
+from interview.transcribe.vad import WINDOW, StreamingVad
+
+log = logging.getLogger(__name__)
+
+SPEECH_THRESHOLD = 0.5
+SILENCE_THRESHOLD = 0.35
+PROMPT_WORDS = 24
+
+
+class StreamingTranscriber:
+    """Fed 16 kHz mono float32 (or int16) PCM while an answer is spoken; ``finish`` returns the transcript."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        language: str | None = None,
+        sample_rate: int = SAMPLE_RATE,
+        min_pause_s: float = 0.5,
+        min_utterance_s: float = 8.0,
+        max_utterance_s: float = 25.0,
+        filler_prompt: bool = True,
+    ) -> None:
+        self._filler_prompt = filler_prompt
+        self.engine = engine
+        self.language = None if language in (None, "", "auto") else language
+        self.sample_rate = sample_rate
+        self._resampler = (
+            None
+            if sample_rate == SAMPLE_RATE
+            else av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
+        )
+        self._pause_windows = max(1, round(min_pause_s * SAMPLE_RATE / WINDOW))
+        self._min_utterance = int(min_utterance_s * SAMPLE_RATE)
+        self._max_utterance = int(max_utterance_s * SAMPLE_RATE)
+        self._cond = threading.Condition()
+        self._incoming: list[np.ndarray] = []
+        self._ended = False
+        self._aborted = False
+        self._result: concurrent.futures.Future[Transcript] = concurrent.futures.Future()
+        # worker-thread state
+        self._audio: list[np.ndarray] = []
+        self._total = 0  # samples received by the worker
+        self._cut = 0  # start of the audio not yet transcribed
+        self._speech_in_pending = False
+        self._silence_run = 0
+        self._segments: list[Segment] = []
+        self._detected: str | None = None
+        self._idle_keep = SAMPLE_RATE // 2
+        self.utterances = 0
+        self._thread = threading.Thread(target=self._run, name="streaming-transcriber", daemon=True)
+        self._thread.start()
+
+    # --- caller side ----------------------------------------------------------------------------
+    def feed(self, pcm: np.ndarray) -> None:
+        """Append a chunk of mono PCM. Cheap: never waits for Whisper."""
+        samples = to_float32(pcm)
+        if self._resampler is not None:
+            samples = self._resample(samples)
+        with self._cond:
+            if self._ended:
+                raise RuntimeError("feed() after finish()")
+            if len(samples):
+                self._incoming.append(samples.copy())
+                self._cond.notify()
+
+    async def finish(self) -> Transcript:
+        """Mark the end of the audio and return the whole transcript once the last utterance is done."""
+        if self._resampler is not None:
+            tail = [f.to_ndarray().reshape(-1) for f in self._resampler.resample(None)]
+            if tail:
+                with self._cond:
+                    self._incoming.append(np.concatenate(tail).astype(np.float32))
+        with self._cond:
+            self._ended = True
+            self._cond.notify()
+        return await asyncio.wrap_future(self._result)
+
+    def abort(self) -> None:
+        """Stop without a transcript (the connection dropped); the worker thread ends soon after."""
+        with self._cond:
+            self._ended = self._aborted = True
+            self._cond.notify()
+
+    # --- worker thread --------------------------------------------------------------------------
+    def _run(self) -> None:
+        try:
+            vad = StreamingVad()
+            while True:
+                with self._cond:
+                    while not self._incoming and not self._ended:
+                        self._cond.wait()
+                    chunks, self._incoming = self._incoming, []
+                    ended, aborted = self._ended, self._aborted
+                if aborted:
+                    self._result.cancel()
+                    return
+                for chunk in chunks:
+                    self._audio.append(chunk)
+                    start = vad.windows * WINDOW
+                    self._total += len(chunk)
+                    self._scan(vad.process(chunk), start)
+                if ended:
+                    if self._speech_in_pending:
+                        self._transcribe_until(self._total)
+                    self._result.set_result(self._transcript())
+                    return
+        except BaseException as exc:  # noqa: BLE001 - handed to the awaiting caller
+            log.exception("streaming transcription failed")
+            if not self._result.done():
+                self._result.set_exception(exc)
+
+    def _scan(self, probs: np.ndarray, first_sample: int) -> None:
+        for i, p in enumerate(probs):
+            pos = first_sample + (i + 1) * WINDOW  # end of this window
+            if p >= SPEECH_THRESHOLD:
+                self._speech_in_pending = True
+                self._silence_run = 0
+                continue
+            if p < SILENCE_THRESHOLD or self._silence_run:
+                self._silence_run += 1
+            if not self._speech_in_pending:
+                if pos - self._cut > self._idle_keep * 2:  # only silence so far: keep its last part
+                    self._cut = pos - self._idle_keep
+                    self._drop_before(self._cut)
+                continue
+            length = pos - self._cut
+            paused = self._silence_run >= self._pause_windows and length >= self._min_utterance
+            too_long = self._silence_run >= 4 and length >= self._max_utterance
+            if paused or too_long:
+                # cut inside the pause, leaving a little silence on each side
+                back = max(0, self._silence_run * WINDOW // 2)
+                self._transcribe_until(pos - back)
+
+    def _transcribe_until(self, end: int) -> None:
+        if end <= self._cut:
+            return
+        audio = self._slice(self._cut, end)
+        offset = self._cut / SAMPLE_RATE
+        prompt = self._prompt()
+        tr = self.engine.transcribe(audio, language=self.language, initial_prompt=prompt)
+        if self.language is None and tr.segments:
+            self.language = tr.language
+        self._detected = tr.language
+        for seg in tr.segments:
+            self._segments.append(
+                Segment(
+                    seg.start + offset,
+                    seg.end + offset,
+                    seg.text,
+                    tuple(Word(w.word, w.start + offset, w.end + offset, w.probability) for w in seg.words),
+                )
+            )
+        self.utterances += 1
+        log.debug("utterance %d: %.2f-%.2f s", self.utterances, offset, end / SAMPLE_RATE)
+        self._cut = end
+        self._speech_in_pending = False
+        self._drop_before(end)
+
+    def _prompt(self) -> str | None:
+        if not self._segments or self.language is None:
+            return None  # the engine's own filler prompt
+        words = " ".join(s.text for s in self._segments).split()[-PROMPT_WORDS:]
+        fillers = FILLER_PROMPTS.get(self.language, "") if self._filler_prompt else ""
+        return f"{fillers} {' '.join(words)}".strip()
+
+    def _slice(self, start: int, end: int) -> np.ndarray:
+        buf = np.concatenate(self._audio) if len(self._audio) > 1 else self._audio[0]
+        self._audio = [buf]
+        base = self._total - len(buf)
+        return buf[start - base : end - base]
+
+    def _drop_before(self, sample: int) -> None:
+        buf = np.concatenate(self._audio) if len(self._audio) > 1 else self._audio[0]
+        base = self._total - len(buf)
+        self._audio = [buf[sample - base :]]
+
+    def _transcript(self) -> Transcript:
+        language = self.language or self._detected or "en"
+        model = getattr(self.engine, "model_name", "")
+        return Transcript(language, self._total / SAMPLE_RATE, model, tuple(self._segments))
+
+    def _resample(self, samples: np.ndarray) -> np.ndarray:
+        assert self._resampler is not None
+        frame = av.AudioFrame.from_ndarray(samples.reshape(1, -1), format="flt", layout="mono")
+        frame.sample_rate = self.sample_rate
+        out = [f.to_ndarray().reshape(-1) for f in self._resampler.resample(frame)]
+        return np.concatenate(out).astype(np.float32) if out else np.zeros(0, np.float32)

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import pytest
+
+from core.config import Settings
+from interview.transcribe.cli import register
+
+from .conftest import JFK_WORDS, words_of
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    register(parser.add_subparsers(dest="command", required=True))
+    return parser.parse_args(argv)
+
+
+@pytest.mark.slow
+def test_transcribe_json(model_settings: Settings, jfk: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = _parse(["transcribe", str(jfk), "--json", "--language", "en", "--model", "tiny.en"])
+    assert args.func(args, model_settings) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) == {"language", "duration", "text", "model", "segments"}
+    assert data["language"] == "en" and data["model"] == "tiny.en" and data["duration"] == 11.0
+    assert len(JFK_WORDS & words_of(data["text"])) >= 10
+    word = data["segments"][0]["words"][0]
+    assert set(word) == {"word", "start", "end", "probability"}
+    assert set(data["segments"][0]) == {"start", "end", "text", "words"}
+
+
+@pytest.mark.slow
+def test_transcribe_text(model_settings: Settings, jfk: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = _parse(["transcribe", str(jfk), "--model", "tiny.en"])
+    assert args.func(args, model_settings) == 0
+    out = capsys.readouterr()
+    assert out.out.startswith("[00:00.") and "country" in out.out
+    assert "transcribing" not in out.err  # no progress bar when stderr is not a terminal
+
+
+def test_bad_file_exit_code(
+    settings: Settings, bad_files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = _parse(["transcribe", str(bad_files["NoAudioStream"]), "--json"])
+    assert args.func(args, settings) == 2
+    assert "video_only.mp4 has no sound track" in capsys.readouterr().err
+
+
+def test_unknown_model_exit_code(
+    settings: Settings, jfk: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    args = _parse(["transcribe", str(jfk), "--model", "large-v3"])
+    assert args.func(args, settings) == 3
+    assert "ALLWORK_WHISPER_MODEL" in capsys.readouterr().err
+
+
+def test_worker_needs_redis(settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    args = _parse(["worker"])
+    assert args.func(args, settings) == 2
+    assert "ALLWORK_REDIS_URL" in capsys.readouterr().err
+
+
+def test_language_choices() -> None:
+    with pytest.raises(SystemExit):
+        _parse(["transcribe", "x.wav", "--language", "fr"])

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+import jiwer
+import numpy as np
+import pytest
+
+from interview.transcribe.audio import SAMPLE_RATE, decode_audio
+from interview.transcribe.engine import Engine
+from interview.transcribe.streaming import StreamingTranscriber
+
+from .conftest import words_of
+
+pytestmark = pytest.mark.slow
+
+
+def _norm(text: str) -> str:
+    return " ".join(sorted(words_of(text)))
+
+
+async def test_streaming_gives_the_words_of_whole_file(base_engine: Engine, answer: Path) -> None:
+    samples = decode_audio(answer)
+    whole = await asyncio.to_thread(base_engine.transcribe, samples, language="en")
+    st = StreamingTranscriber(base_engine, language="en")
+    for i in range(0, len(samples), 320):  # 20 ms frames, as a recorder delivers them
+        st.feed(samples[i : i + 320])
+        if i % (SAMPLE_RATE * 2) == 0:
+            await asyncio.sleep(0)
+    tr = await st.finish()
+    assert st.utterances >= 2  # it was cut at pauses
+    assert abs(tr.duration - whole.duration) < 0.05
+    a = " ".join(w.word for w in whole.words).lower()
+    b = " ".join(w.word for w in tr.words).lower()
+    assert jiwer.wer(a, b) <= 0.1, (a, b)
+    starts = [w.start for w in tr.words]
+    assert starts == sorted(starts) and tr.words[-1].end <= tr.duration + 0.05
+    # the same words appear at about the same times
+    whole_times = {w.word.lower(): w.start for w in whole.words}
+    for w in tr.words:
+        if w.word.lower() in whole_times and w.word.lower().strip(".,") in {"steel", "factory", "engineers"}:
+            assert abs(whole_times[w.word.lower()] - w.start) < 1.0
+
+
+async def test_transcribes_while_fed_and_finishes_fast(base_engine: Engine, answer: Path) -> None:
+    samples = decode_audio(answer)
+    st = StreamingTranscriber(base_engine, language=None)
+    chunk = SAMPLE_RATE // 2
+    for i in range(0, len(samples), chunk):  # 4x real time
+        st.feed(samples[i : i + chunk])
+        await asyncio.sleep(0.5 / 4)
+    deadline = time.monotonic() + 30
+    while st.utterances == 0 and time.monotonic() < deadline:  # noqa: ASYNC110 - polled from a thread
+        await asyncio.sleep(0.05)
+    assert st.utterances >= 1  # utterances were done before the end
+    started = time.perf_counter()
+    tr = await st.finish()
+    latency = time.perf_counter() - started
+    assert tr.language == "en"
+    assert {"steel", "factory", "engineers"} <= words_of(tr.text)
+    assert latency < 8.0  # generous on a loaded 2-core machine; the benchmark measures it properly
+
+
+async def test_int16_at_48k_is_resampled(tiny_engine: Engine, jfk: Path) -> None:
+    samples = decode_audio(jfk)
+    x48 = np.interp(np.arange(len(samples) * 3) / 3, np.arange(len(samples)), samples)
+    pcm = (x48 * 32767).astype(np.int16)
+    st = StreamingTranscriber(tiny_engine, language="en", sample_rate=48000)
+    for i in range(0, len(pcm), 960):
+        st.feed(pcm[i : i + 960])
+    tr = await st.finish()
+    assert abs(tr.duration - 11.0) < 0.1
+    assert {"country", "americans", "fellow"} <= words_of(tr.text)
+
+
+async def test_silence_only_gives_empty_transcript(tiny_engine: Engine) -> None:
+    st = StreamingTranscriber(tiny_engine, language="en")
+    for _ in range(50):
+        st.feed(np.zeros(3200, dtype=np.float32))
+    tr = await st.finish()
+    assert tr.words == [] and tr.duration == 10.0 and st.utterances == 0
+    with pytest.raises(RuntimeError):
+        st.feed(np.zeros(10, dtype=np.float32))
