@@ -12,8 +12,10 @@ from aiohttp import web
 
 from core.db import create_engine, session_factory
 from core.pubsub import make_pubsub
-from web.keys import ENGINE, PUBSUB, SESSIONS, SETTINGS
+from interview.transcribe.jobs import make_queue
+from web.keys import ENGINE, PUBSUB, SESSIONS, SETTINGS, TRANSCRIPTION
 from web.matching_live import matching_ctx
+from web.routes.practice import practice_ctx
 
 
 async def database_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -30,8 +32,22 @@ async def pubsub_ctx(app: web.Application) -> AsyncIterator[None]:
     await app[PUBSUB].close()
 
 
+async def transcription_ctx(app: web.Application) -> AsyncIterator[None]:
+    """The transcription job queue: an in-process pool, or arq on Redis with ``ALLWORK_REDIS_URL``.
+
+    Jobs are rows first (``interview.transcribe.jobs.submit``); enqueue them after commit with
+    ``app[TRANSCRIPTION].enqueue(job_id)``. Unfinished jobs are picked up again at start."""
+    queue = make_queue(app[SETTINGS], app[SESSIONS])
+    await queue.start()
+    app[TRANSCRIPTION] = queue
+    yield
+    await queue.close()
+
+
 CONTEXTS: list[Callable[[web.Application], AsyncIterator[None]]] = [
     database_ctx,
     pubsub_ctx,
+    transcription_ctx,
     matching_ctx,
+    practice_ctx,
 ]

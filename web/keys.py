@@ -12,6 +12,7 @@ from core.config import Settings
 if TYPE_CHECKING:
     from core.accounts import User
     from core.pubsub import PubSub
+    from interview.transcribe.jobs import TranscriptionQueue
     from web.i18n import Catalogs
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -19,6 +20,7 @@ ENGINE = web.AppKey("engine", AsyncEngine)
 SESSIONS = web.AppKey("sessions", async_sessionmaker[AsyncSession])
 CATALOGS: web.AppKey[Catalogs] = web.AppKey("catalogs")
 PUBSUB: web.AppKey[PubSub] = web.AppKey("pubsub")
+TRANSCRIPTION: web.AppKey[TranscriptionQueue] = web.AppKey("transcription")
 
 # per-request values
 REQ_USER: web.RequestKey[User | None] = web.RequestKey("user")
