@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -53,3 +53,19 @@ async def log_in(client: Client, email: str, password: str = "password-123") -> 
         "/login", data={"email": email, "password": password, "csrf_token": token}, allow_redirects=False
     )
     assert response.status == 303, await response.text()
+
+
+@pytest.fixture(autouse=True)
+def _loop_must_not_block(app_settings: Settings) -> Iterator[None]:
+    """Fail any test whose server code blocks the event loop (file I/O, sleeps, CPU-heavy calls).
+
+    It depends on ``app_settings`` so the database is migrated before it starts watching."""
+    from blockbuster import blockbuster_ctx
+
+    with blockbuster_ctx(["core", "web", "matching", "interview"]) as bb:
+        # start-up, before serving: building the app (catalogs, templates, secret key) and the engine
+        for function in bb.functions.values():
+            function.can_block_in("web/app.py", "create_app")
+            function.can_block_in("core/db.py", "create_engine")
+            function.can_block_in("aiohttp/web_app.py", "_on_startup")  # each cleanup_ctx's set-up
+        yield
