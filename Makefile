@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 
 .PHONY: run test install install-test lint format bench clean
 
@@ -13,31 +14,42 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e .
 	touch $(STAMP)
 
+# the tests also cover the openai-whisper backend: it needs PyTorch (the CPU build, 2.13.0)
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet 'torch==2.13.0'
+	$(BIN)/pip install --quiet -e '.[test,openai-whisper]'
+	touch $(TEST_STAMP)
+
 install: $(STAMP)
+
+install-test: $(TEST_STAMP)
 
 run: install
 	$(BIN)/allwork db upgrade
 	$(BIN)/allwork demo
 	$(BIN)/allwork serve
 
-test: install
+test: install-test
 	bash scripts/test-setup.sh
 	$(BIN)/pytest
 
-lint: install
+lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy core web
 
-format: install
+format: install-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
 bench: install
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/bench_matching.py
+	$(BIN)/python bench/bench_signaling.py
+	$(BIN)/python bench/bench_transcribe.py --quick
+	$(BIN)/python bench/bench_practice.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache
