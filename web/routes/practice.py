@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -59,6 +60,12 @@ STAR_LABELS = {
 }
 
 
+@functools.cache
+def labels() -> dict[str, Any]:
+    """Category and job-family names in both languages (read once per process)."""
+    return bank_labels()
+
+
 # --- the app's resources --------------------------------------------------------------------------
 async def practice_ctx(app: web.Application) -> AsyncIterator[None]:
     """The recorder registry and the shared Whisper engine (loaded in the background at start)."""
@@ -66,22 +73,25 @@ async def practice_ctx(app: web.Application) -> AsyncIterator[None]:
     storage = Storage(settings.data_dir)
     app[STORAGE] = storage
     sessions = app[SESSIONS]
+    labels()  # read once, here, where start-up may read files
     with contextlib.suppress(Exception):  # the bank is seeded on first use otherwise
         await bank.ensure_seeded(sessions)
     await service.recover_interrupted(sessions, storage)
-    loading: asyncio.Task[Engine] = asyncio.create_task(asyncio.to_thread(load_engine, settings))
+    loading: list[asyncio.Task[Engine]] = []
 
     async def engine() -> Engine:
-        return await asyncio.shield(loading)
+        # loaded on first use (the first connection), then shared by every session of the process
+        if not loading:
+            loading.append(asyncio.create_task(asyncio.to_thread(load_engine, settings)))
+        return await asyncio.shield(loading[0])
 
     ice = [u.strip() for u in settings.stun_urls.split(",") if u.strip()]
     app[RECORDER] = PracticeRecorder(sessions, storage, engine, ice_urls=ice)
     yield
     await app[RECORDER].close_all()
-    if not loading.done():
-        loading.cancel()
-    with contextlib.suppress(BaseException):
-        await loading
+    for task in loading:
+        with contextlib.suppress(BaseException):
+            await task
 
 
 def _senior(request: web.Request) -> User:
@@ -134,19 +144,19 @@ async def _index_page(request: web.Request, form: Form) -> IndexPage:
     user = _senior(request)
     lang = request_language(request)
     _ = gettext_for(request)
-    labels = bank_labels()
+    names = labels()
     sessions = request.app[SESSIONS]
     sets = [
         SetOption(
-            "general", _set_label("general", lang, labels), _("Self-introduction, motivation, strengths")
+            "general", _set_label("general", lang, names), _("Self-introduction, motivation, strengths")
         ),
         SetOption(
-            "senior", _set_label("senior", lang, labels), _("Questions people with long careers are asked")
+            "senior", _set_label("senior", lang, names), _("Questions people with long careers are asked")
         ),
     ]
     for p in await posting_choices(sessions, user.id):
         sets.append(SetOption(f"posting:{p.id}", _("For the posting: %(title)s", title=p.title), p.company))
-    sets += [SetOption(f"role:{r}", _set_label("role", lang, labels, r), _("Job questions")) for r in ROLES]
+    sets += [SetOption(f"role:{r}", _set_label("role", lang, names, r), _("Job questions")) for r in ROLES]
     rows = await service.list_sessions(sessions, user.id)
     with_counts = []
     for row in rows[:20]:
@@ -165,13 +175,13 @@ async def practice_index(request: web.Request) -> web.Response:
 
 async def _spec(request: web.Request, value: str, count: int) -> tuple[service.SetSpec, str]:
     lang = request_language(request)
-    labels = bank_labels()
+    names = labels()
     _ = gettext_for(request)
     if value in ("general", "senior"):
-        return service.SetSpec(value, count=count), _set_label(value, lang, labels)
+        return service.SetSpec(value, count=count), _set_label(value, lang, names)
     if value.startswith("role:") and value[5:] in ROLES:
         role = value[5:]
-        return service.SetSpec("role", role=role, count=count), _set_label("role", lang, labels, role)
+        return service.SetSpec("role", role=role, count=count), _set_label("role", lang, names, role)
     if value.startswith("posting:") and value[8:].isdigit():
         posting: PostingChoice | None = await get_posting(request.app[SESSIONS], int(value[8:]))
         if posting is not None:
@@ -237,6 +247,11 @@ def _question_state(v: service.QuestionView, row: PracticeSession, lang: str) ->
     }
 
 
+def _script_json(value: object) -> str:
+    """JSON safe inside a <script> element (no "</script>" can close it early)."""
+    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
+
+
 @routes.get(r"/practice/{sid:\d+}", name="practice_session")
 @requires(Role.SENIOR)
 async def practice_session(request: web.Request) -> web.Response:
@@ -257,7 +272,7 @@ async def practice_session(request: web.Request) -> web.Response:
         {"urls": u.strip()} for u in (settings.stun_urls + "," + settings.turn_urls).split(",") if u.strip()
     ]
     resumed = any(v.takes for v in qviews)
-    page = SessionPage(row, json.dumps(state, ensure_ascii=False), json.dumps(ice), len(qviews), resumed)
+    page = SessionPage(row, _script_json(state), _script_json(ice), len(qviews), resumed)
     return await render(request, "practice/session.html", page)
 
 
@@ -278,8 +293,11 @@ async def practice_take_start(request: web.Request) -> web.Response:
     index = data.get("index")
     if not isinstance(index, int) or isinstance(index, bool):
         raise InvalidInput()
-    take = await request.app[RECORDER].start_take(_senior(request), _int(request, "sid"), index)
-    return web.json_response({"take": take.id, "attempt": take.attempt})
+    sessions, sid = request.app[SESSIONS], _int(request, "sid")
+    take = await request.app[RECORDER].start_take(_senior(request), sid, index)
+    row = await service.owned_session(sessions, _senior(request), sid)
+    used = (await service.question_views(sessions, row))[index].attempts_used
+    return web.json_response({"take": take.id, "attempt": take.attempt, "used": used})
 
 
 @routes.post(r"/practice/{sid:\d+}/takes/{tid:\d+}/stop", name="practice_take_stop")
@@ -440,7 +458,7 @@ async def practice_media(request: web.Request) -> web.StreamResponse:
     take = await service.get_take(sessions, row, _int(request, "tid"))
     rel = take.audio_file if request.match_info["kind"] == "audio" else take.video_file
     storage = request.app[STORAGE]
-    if take.state != TakeState.DONE or not storage.exists(rel):
+    if take.state != TakeState.DONE or not await storage.aexists(rel):
         raise TakeNotFound()
     assert rel is not None
     response = web.FileResponse(storage.path(rel))
@@ -457,7 +475,8 @@ async def practice_take_delete(request: web.Request) -> web.Response:
     await service.delete_take(
         request.app[SESSIONS], request.app[STORAGE], _senior(request), sid, _int(request, "tid")
     )
-    await flash(request, gettext_for(request)("The answer and its recording were deleted."))
+    _ = gettext_for(request)
+    await flash(request, _("The answer and its recording were deleted."))
     raise web.HTTPSeeOther(f"/practice/{sid}/result")
 
 
@@ -467,7 +486,8 @@ async def practice_delete(request: web.Request) -> web.Response:
     sid = _int(request, "sid")
     await request.app[RECORDER].disconnect(_senior(request), sid)
     await service.delete_session(request.app[SESSIONS], request.app[STORAGE], _senior(request), sid)
-    await flash(request, gettext_for(request)("The practice session and all its recordings were deleted."))
+    _ = gettext_for(request)
+    await flash(request, _("The practice session and all its recordings were deleted."))
     raise web.HTTPSeeOther("/practice")
 
 
@@ -484,7 +504,8 @@ async def practice_delete_all(request: web.Request) -> web.Response:
     for sid in [sid for sid, p in request.app[RECORDER].peers.items() if p.senior_id == user.id]:
         await request.app[RECORDER].disconnect(user, sid)
     await service.delete_everything(request.app[SESSIONS], request.app[STORAGE], user)
-    await flash(request, gettext_for(request)("All your practice sessions and recordings were deleted."))
+    _ = gettext_for(request)
+    await flash(request, _("All your practice sessions and recordings were deleted."))
     raise web.HTTPSeeOther("/practice")
 
 

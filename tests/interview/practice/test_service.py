@@ -1,0 +1,284 @@
+"""Practice sessions and takes on SQLite and PostgreSQL: sets, retakes, resuming, deleting, sharing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from core.accounts import User, create_user, validate_account
+from core.errors import InvalidInput
+from interview.practice import coach, service
+from interview.practice.errors import (
+    BadQuestionIndex,
+    CoachNotFound,
+    EmptyQuestionSet,
+    InvalidComment,
+    NoRetakesLeft,
+    PracticeSessionNotFound,
+)
+from interview.practice.models import CoachComment, PracticeTake, TakeState
+from interview.practice.postings import PostingChoice
+from interview.practice.storage import Storage
+
+Sessions = async_sessionmaker[AsyncSession]
+
+
+async def _user(sessions: Sessions, email: str, role: str = "senior", name: str = "김영수") -> User:
+    return await create_user(sessions, validate_account(email, name, "password-123", role))
+
+
+async def _done(sessions: Sessions, storage: Storage, senior: User, sid: int, index: int) -> PracticeTake:
+    take, _q, _lang = await service.begin_take(sessions, storage, senior, sid, index, video=False)
+    storage.write_wav(take.audio_file, np.zeros(1600, np.int16))
+    assert await service.move_take(sessions, take.id, TakeState.PROCESSING)
+    done = await service.move_take(sessions, take.id, TakeState.DONE, feedback={"en": {"no_speech": True}})
+    assert done is not None
+    return done
+
+
+async def test_a_set_picks_the_questions_practised_least(sessions: Sessions, data_dir: Path) -> None:
+    storage = Storage(data_dir)
+    senior = await _user(sessions, "kim@example.com")
+    first = await service.start_session(
+        sessions, senior, service.SetSpec("general", count=3), language="ko", title="1"
+    )
+    assert len(first.questions) == 3 and first.question_ids == [q["id"] for q in first.questions]
+    for i in range(3):
+        await _done(sessions, storage, senior, first.id, i)
+    second = await service.start_session(
+        sessions, senior, service.SetSpec("general", count=3), language="ko", title="2"
+    )
+    assert not set(second.question_ids) & set(first.question_ids)
+    senior_set = await service.start_session(
+        sessions, senior, service.SetSpec("senior", count=8), language="en", title="s"
+    )
+    assert {q["category"] for q in senior_set.questions} == {"senior"} and len(senior_set.questions) == 8
+    role = await service.start_session(
+        sessions, senior, service.SetSpec("role", role="logistics", count=3), language="en", title="r"
+    )
+    assert {q["role"] for q in role.questions} == {"logistics"}
+
+
+async def test_a_posting_set_mixes_opening_senior_and_role_questions(sessions: Sessions) -> None:
+    senior = await _user(sessions, "kim@example.com")
+    posting = PostingChoice(7, "품질관리 검사원 (자동차 부품)", "한빛정밀", "quality_control")
+    row = await service.start_session(
+        sessions,
+        senior,
+        service.SetSpec("posting", posting=posting, count=5),
+        language="ko",
+        title=posting.title,
+    )
+    cats = [q["category"] for q in row.questions]
+    assert cats[:2] == ["general", "senior"] and cats.count("role") == 3
+    assert {q["role"] for q in row.questions if q["category"] == "role"} == {"quality_control"}
+    assert row.posting_id == 7 and row.role == "quality_control"
+
+
+async def test_bad_choices_are_refused(sessions: Sessions) -> None:
+    senior = await _user(sessions, "kim@example.com")
+    company = await _user(sessions, "co@example.com", "company")
+    with pytest.raises(InvalidInput):
+        await service.start_session(sessions, senior, service.SetSpec("astrology"), language="ko", title="x")
+    with pytest.raises(InvalidInput):
+        await service.start_session(sessions, senior, service.SetSpec("general"), language="fr", title="x")
+    with pytest.raises(InvalidInput):
+        await service.start_session(
+            sessions, senior, service.SetSpec("general", count=99), language="ko", title="x"
+        )
+    with pytest.raises(InvalidInput):
+        await service.start_session(
+            sessions, senior, service.SetSpec("role", role="pilot"), language="ko", title="x"
+        )
+    with pytest.raises(PracticeSessionNotFound):
+        await service.start_session(sessions, company, service.SetSpec("general"), language="ko", title="x")
+    posting = PostingChoice(1, "바리스타", "카페", None)  # no job family: general and senior questions only
+    row = await service.start_session(
+        sessions, senior, service.SetSpec("posting", posting=posting, count=3), language="ko", title="x"
+    )
+    assert {q["category"] for q in row.questions} <= {"general", "senior"}
+
+
+async def test_an_empty_set_is_refused(sessions: Sessions) -> None:
+    from interview.practice import bank
+
+    senior = await _user(sessions, "kim@example.com")
+    admin = await _user(sessions, "admin@example.com", "admin")
+    for q in await bank.active_questions(sessions, role="driving"):
+        await bank.set_active(sessions, admin, q.id, False)
+    with pytest.raises(EmptyQuestionSet):
+        await service.start_session(
+            sessions, senior, service.SetSpec("role", role="driving"), language="ko", title="x"
+        )
+
+
+async def test_retakes_are_limited_and_the_last_answer_counts(sessions: Sessions, data_dir: Path) -> None:
+    storage = Storage(data_dir)
+    senior = await _user(sessions, "kim@example.com")
+    row = await service.start_session(
+        sessions, senior, service.SetSpec("general", count=3), language="ko", title="x", max_retakes=1
+    )
+    take, question, language = await service.begin_take(sessions, storage, senior, row.id, 0, video=False)
+    assert take.attempt == 1 and question["id"] == row.question_ids[0] and language == "ko"
+    assert await service.move_take(sessions, take.id, TakeState.ABANDONED)  # the tab closed
+    assert await service.move_take(sessions, take.id, TakeState.DONE) is None  # not allowed from abandoned
+    # a take left recording (its connection gone) is abandoned when the senior starts another
+    left, _q, _l = await service.begin_take(sessions, storage, senior, row.id, 1, video=False)
+    storage.write_wav(left.audio_file, np.zeros(160, np.int16))
+    other, _q, _l = await service.begin_take(sessions, storage, senior, row.id, 2, video=False)
+    async with sessions() as s:
+        assert (await s.get(PracticeTake, left.id)).state == TakeState.ABANDONED  # type: ignore[union-attr]
+    assert not storage.path(left.audio_file).exists()
+    assert await service.move_take(sessions, other.id, TakeState.ABANDONED)
+    first = await _done(sessions, storage, senior, row.id, 0)
+    second = await _done(sessions, storage, senior, row.id, 0)
+    assert (first.attempt, second.attempt) == (2, 3)  # numbering goes on; the abandoned one is given back
+    with pytest.raises(NoRetakesLeft):
+        await service.begin_take(sessions, storage, senior, row.id, 0, video=False)
+    with pytest.raises(BadQuestionIndex):
+        await service.begin_take(sessions, storage, senior, row.id, 3, video=False)
+    views = await service.question_views(sessions, await service.owned_session(sessions, senior, row.id))
+    assert views[0].counting is not None and views[0].counting.id == second.id
+    assert views[0].attempts_used == 2 and views[1].counting is None
+    # resuming: the session remembers where the senior is, and finishing is a position too
+    await service.set_position(sessions, senior, row.id, 2)
+    assert (await service.owned_session(sessions, senior, row.id)).current_index == 2
+    done = await service.set_position(sessions, senior, row.id, 3)
+    assert done.state.value == "finished"
+    with pytest.raises(BadQuestionIndex):
+        await service.set_position(sessions, senior, row.id, 4)
+
+
+async def test_interrupted_takes_are_recovered_at_start_up(sessions: Sessions, data_dir: Path) -> None:
+    storage = Storage(data_dir)
+    senior = await _user(sessions, "kim@example.com")
+    row = await service.start_session(
+        sessions, senior, service.SetSpec("general", count=3), language="ko", title="x"
+    )
+    recording, _q, _l = await service.begin_take(sessions, storage, senior, row.id, 0, video=False)
+    # a young take may belong to another server node that is still recording it
+    assert await service.recover_interrupted(sessions, storage) == 0
+    assert await service.recover_interrupted(sessions, storage, stale_after=timedelta(0)) == 1
+    async with sessions() as s:
+        assert (await s.get(PracticeTake, recording.id)).state == TakeState.ABANDONED  # type: ignore[union-attr]
+    assert await service.recover_interrupted(sessions, storage, stale_after=timedelta(0)) == 0
+
+
+async def test_only_the_owner_reaches_a_session(sessions: Sessions, data_dir: Path) -> None:
+    storage = Storage(data_dir)
+    owner = await _user(sessions, "kim@example.com")
+    other = await _user(sessions, "lee@example.com", name="이순자")
+    coach_user = await _user(sessions, "coach@example.com", "coach", "이정숙 코치")
+    row = await service.start_session(
+        sessions, owner, service.SetSpec("general", count=3), language="ko", title="x"
+    )
+    take = await _done(sessions, storage, owner, row.id, 0)
+    for call in (
+        service.owned_session(sessions, other, row.id),
+        service.visible_session(sessions, other, row.id),
+        service.visible_session(sessions, coach_user, row.id),
+        service.begin_take(sessions, storage, other, row.id, 1, video=False),
+        service.delete_take(sessions, storage, other, row.id, take.id),
+        service.delete_session(sessions, storage, other, row.id),
+        service.share(sessions, other, row.id, coach_user.id),
+        service.set_position(sessions, other, row.id, 1),
+    ):
+        with pytest.raises(PracticeSessionNotFound):
+            await call
+    assert storage.path(take.audio_file).exists()
+    with pytest.raises(PracticeSessionNotFound):
+        await service.owned_session(sessions, owner, 999_999)
+
+
+async def test_sharing_and_coach_comments(sessions: Sessions, data_dir: Path) -> None:
+    storage = Storage(data_dir)
+    senior = await _user(sessions, "kim@example.com")
+    coach_user = await _user(sessions, "coach@example.com", "coach", "이정숙 코치")
+    other_coach = await _user(sessions, "coach2@example.com", "coach", "박코치")
+    row = await service.start_session(
+        sessions, senior, service.SetSpec("general", count=3), language="ko", title="x"
+    )
+    take = await _done(sessions, storage, senior, row.id, 0)
+    with pytest.raises(CoachNotFound):
+        await service.share(sessions, senior, row.id, senior.id)  # not a coach
+    await service.share(sessions, senior, row.id, coach_user.id)
+    assert (await service.visible_session(sessions, coach_user, row.id)).id == row.id
+    assert [r.id for r, _name in await service.shared_with(sessions, coach_user)] == [row.id]
+    assert await service.shared_with(sessions, other_coach) == []
+    await coach.add_comment(
+        sessions, coach_user, row.id, kind="comment", body="좋습니다", take_id=take.id, at="0:05"
+    )
+    await coach.add_comment(sessions, coach_user, row.id, kind="tip", body="결론부터 말하세요")
+    with pytest.raises(PracticeSessionNotFound):
+        await coach.add_comment(sessions, other_coach, row.id, kind="tip", body="x")
+    for bad in (
+        {"kind": "tip", "body": ""},
+        {"kind": "shout", "body": "x"},
+        {"kind": "tip", "body": "x" * 2001},
+    ):
+        with pytest.raises(InvalidComment):
+            await coach.add_comment(sessions, coach_user, row.id, **bad)  # type: ignore[arg-type]
+    with pytest.raises(InvalidComment):
+        await coach.add_comment(
+            sessions, coach_user, row.id, kind="comment", body="x", take_id=take.id, at="1:99"
+        )
+    comments = await coach.comments_of(sessions, row.id)
+    assert [(c.kind, c.at_seconds, c.coach_name) for c in comments] == [
+        ("comment", 5.0, "이정숙 코치"),
+        ("tip", None, "이정숙 코치"),
+    ]
+    await service.share(sessions, senior, row.id, None)
+    with pytest.raises(PracticeSessionNotFound):
+        await service.visible_session(sessions, coach_user, row.id)
+
+
+async def test_deleting_removes_rows_and_files(sessions: Sessions, data_dir: Path) -> None:
+    storage = Storage(data_dir)
+    senior = await _user(sessions, "kim@example.com")
+    other = await _user(sessions, "lee@example.com", name="이순자")
+    coach_user = await _user(sessions, "coach@example.com", "coach", "이정숙 코치")
+    a = await service.start_session(
+        sessions, senior, service.SetSpec("general", count=3), language="ko", title="a"
+    )
+    b = await service.start_session(
+        sessions, senior, service.SetSpec("senior", count=3), language="ko", title="b"
+    )
+    keep = await service.start_session(
+        sessions, other, service.SetSpec("general", count=3), language="ko", title="k"
+    )
+    ta1, ta2 = (
+        await _done(sessions, storage, senior, a.id, 0),
+        await _done(sessions, storage, senior, a.id, 1),
+    )
+    tb = await _done(sessions, storage, senior, b.id, 0)
+    tk = await _done(sessions, storage, other, keep.id, 0)
+    await service.share(sessions, senior, a.id, coach_user.id)
+    await coach.add_comment(sessions, coach_user, a.id, kind="comment", body="x", take_id=ta1.id)
+
+    await service.delete_take(sessions, storage, senior, a.id, ta1.id)
+    assert not storage.path(ta1.audio_file).exists() and storage.path(ta2.audio_file).exists()
+    async with sessions() as s:
+        assert await s.scalar(select(func.count()).select_from(CoachComment)) == 0  # went with the take
+    assert await service.delete_everything(sessions, storage, senior) == 2
+    for t in (ta2, tb):
+        assert not storage.path(t.audio_file).exists()
+    assert not storage.senior_dir(senior.id).exists()
+    assert storage.path(tk.audio_file).exists()  # another senior's files are untouched
+    assert await service.list_sessions(sessions, senior.id) == []
+    assert [r.id for r in await service.list_sessions(sessions, other.id)] == [keep.id]
+
+
+def test_storage_refuses_paths_outside_the_recordings(data_dir: Path) -> None:
+    storage = Storage(data_dir)
+    audio, video = storage.new_take_files(3, 9, 0, 1)
+    assert audio.startswith("recordings/3/practice/9/q01-try1-") and audio.endswith(".wav")
+    assert video.endswith(".webm")
+    for bad in ("../secret_key", "recordings/../allwork.db", "/etc/passwd"):
+        with pytest.raises(ValueError):
+            storage.path(bad)
+    assert storage.remove(["../secret_key", None, "recordings/3/none.wav"]) == 0

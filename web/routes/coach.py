@@ -1,0 +1,86 @@
+"""The coach's review of practice sessions that seniors shared: list, read, comment, give tips."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiohttp import web
+from sqlalchemy import select
+
+from core.accounts import Role, User
+from core.errors import InvalidInput
+from interview.practice import coach, service
+from interview.practice.models import PracticeSession
+from web.forms import Form, read_form
+from web.keys import SESSIONS
+from web.render import flash, gettext_for, render
+from web.routes.practice import result_page
+from web.security import current_user, requires
+
+routes = web.RouteTableDef()
+
+
+@dataclass
+class CoachIndexPage:
+    shared: list[tuple[PracticeSession, str]]
+
+
+def _coach(request: web.Request) -> User:
+    user = current_user(request)
+    assert user is not None
+    return user
+
+
+def _sid(request: web.Request) -> int:
+    try:
+        return int(request.match_info["sid"])
+    except ValueError:
+        raise web.HTTPNotFound() from None
+
+
+@routes.get("/coach/practice", name="coach_practice")
+@requires(Role.COACH)
+async def coach_practice(request: web.Request) -> web.Response:
+    shared = await service.shared_with(request.app[SESSIONS], _coach(request))
+    return await render(request, "coach/index.html", CoachIndexPage(shared))
+
+
+async def _senior_name(request: web.Request, row: PracticeSession) -> str:
+    async with request.app[SESSIONS]() as session:
+        return str(await session.scalar(select(User.name).where(User.id == row.senior_id)) or "")
+
+
+@routes.get(r"/coach/practice/{sid:\d+}", name="coach_practice_session")
+@requires(Role.COACH)
+async def coach_practice_session(request: web.Request) -> web.Response:
+    row = await service.visible_session(request.app[SESSIONS], _coach(request), _sid(request))
+    page = await result_page(request, row, owner=False, senior_name=await _senior_name(request, row))
+    return await render(request, "practice/result.html", page)
+
+
+@routes.post(r"/coach/practice/{sid:\d+}/comments", name="coach_practice_comment")
+@requires(Role.COACH)
+async def coach_practice_comment(request: web.Request) -> web.Response:
+    sid = _sid(request)
+    data = await read_form(request, ("kind", "body", "take", "at"))
+    _ = gettext_for(request)
+    take_id = int(data["take"]) if data["take"].isdigit() else None
+    try:
+        await coach.add_comment(
+            request.app[SESSIONS],
+            _coach(request),
+            sid,
+            kind=data["kind"],
+            body=data["body"],
+            take_id=take_id,
+            at=data["at"],
+        )
+    except InvalidInput as exc:
+        row = await service.visible_session(request.app[SESSIONS], _coach(request), sid)
+        page = await result_page(request, row, owner=False, senior_name=await _senior_name(request, row))
+        page.comment_form = Form(
+            values=data, errors={k: _(v) for k, v in exc.fields.items()}, message=_(exc.message)
+        )
+        return await render(request, "practice/result.html", page, status=exc.status)
+    await flash(request, _("Your note was saved. The job seeker will see it."))
+    raise web.HTTPSeeOther(f"/coach/practice/{sid}")
