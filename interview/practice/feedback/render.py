@@ -120,8 +120,9 @@ def render_text(fb: Feedback, language: str | None = None) -> str:
     lines += ["", _(TRANSCRIPT), "  " + marked_transcript(fb, lang), ""]
     pace = fb.pace
     limits = pace_limits("ko" if pace.unit == "spm" else "en")
+    pace_msgid = PACE_SYLLABLES if pace.unit == "spm" else PACE_WORDS
     pace_line = _(
-        PACE_SYLLABLES if pace.unit == "spm" else PACE_WORDS,
+        pace_msgid,
         value=round(pace.value),
         overall=round(pace.overall),
         band=band(pace.band),
