@@ -29,6 +29,7 @@ from interview.practice.postings import PostingChoice, get_posting, posting_choi
 from interview.practice.questions import ROLES, bank_labels
 from interview.practice.recorder import PracticeRecorder
 from interview.practice.storage import Storage
+from interview.signaling.turn import ice_servers
 from interview.transcribe.engine import Engine, load_engine
 from web.forms import Form, read_form
 from web.i18n import N_
@@ -267,10 +268,8 @@ async def practice_session(request: web.Request) -> web.Response:
         "speechLang": "ko-KR" if speak == "ko" else "en-US",
         "questions": [_question_state(v, row, speak) for v in qviews],
     }
-    settings = request.app[SETTINGS]
-    ice = [
-        {"urls": u.strip()} for u in (settings.stun_urls + "," + settings.turn_urls).split(",") if u.strip()
-    ]
+    # STUN, and TURN with a time-limited credential for this senior (the TURN REST API scheme)
+    ice = ice_servers(request.app[SETTINGS], row.senior_id)
     resumed = any(v.takes for v in qviews)
     page = SessionPage(row, _script_json(state), _script_json(ice), len(qviews), resumed)
     return await render(request, "practice/session.html", page)
