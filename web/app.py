@@ -19,6 +19,7 @@ from web.contexts import CONTEXTS
 from web.errors import error_middleware
 from web.i18n import Catalogs
 from web.keys import CATALOGS, SETTINGS
+from web.rooms_wiring import setup_rooms
 from web.routes import ROUTE_TABLES
 from web.security import csrf_middleware, install_sessions, user_middleware
 
@@ -53,11 +54,17 @@ def create_app(settings: Settings) -> web.Application:
         autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
         undefined=jinja2.StrictUndefined,
         auto_reload=False,
+        cache_size=-1,
     )
     env.globals["static"] = lambda path: f"/static/{path}"
 
     app.cleanup_ctx.extend(CONTEXTS)
     for table in ROUTE_TABLES:
         app.router.add_routes(table)
+    setup_rooms(app, settings)  # /ws/signal, its broker and this node's recorders
     app.router.add_static("/static", HERE / "static", name="static", append_version=False)
+    # compile every template now (after features added their filters), so no request ever reads a
+    # template file on the event loop
+    for name in env.list_templates(extensions=["html"]):
+        env.get_template(name)
     return app

@@ -8,8 +8,8 @@ the settings (Redis with ``ALLWORK_REDIS_URL``, else in-process), and adds one
 Recording with consent: when the last participant agrees on screen, the node that received
 that answer starts a :class:`~interview.rooms.recorder.RoomRecorder` (a server-side aiortc
 peer) that joins the room through this node's own endpoint. Each participant's file becomes
-a ``Recording`` row and a queued transcription job (picked up by the transcription queue or
-an ``allwork worker`` when one runs).
+a ``Recording`` row and a transcription job on the app's transcription queue (in-process, or
+arq on Redis for ``allwork worker`` processes).
 """
 
 from __future__ import annotations
@@ -18,11 +18,13 @@ import asyncio
 import contextlib
 import hashlib
 import logging
+import warnings
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
+import aiohttp_jinja2
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -32,7 +34,9 @@ from interview.rooms.hooks import signaling_hooks
 from interview.rooms.recorder import RoomRecorder
 from interview.signaling.options import SignalingOptions
 from interview.signaling.server import SIGNALING, setup_signaling
-from web.keys import SESSIONS
+from web.keys import SESSIONS, TRANSCRIPTION
+from web.rooms_i18n import ROOM_STATE_LABELS, kst
+from web.security import Handler, current_user
 
 log = logging.getLogger(__name__)
 
@@ -108,13 +112,14 @@ async def _media_seconds(path: Path) -> float:
     return await asyncio.to_thread(probe)
 
 
-async def _submit_transcription(sessions: async_sessionmaker[AsyncSession], path: Path, user_id: int) -> str | None:
-    try:
-        from interview.transcribe.jobs import submit
-    except ImportError:  # the transcription package is optional for rooms
-        log.warning("transcription is not installed; %s is not transcribed", path)
-        return None
-    job_id = await submit(sessions, str(path), language=None, owner_id=user_id, kind="interview")
+async def _transcribe(app: web.Application, path: Path, user_id: int) -> str | None:
+    """Queue a transcription of one participant's audio: the job row, then the queue after commit."""
+    from interview.transcribe.jobs import submit
+
+    job_id = await submit(app_sessions(app), str(path), language=None, owner_id=user_id, kind="interview")
+    queue = app.get(TRANSCRIPTION)
+    if queue is not None:
+        await queue.enqueue(job_id)
     return str(job_id)
 
 
@@ -133,12 +138,17 @@ async def start_recorder(app: web.Application, room_id: int) -> bool:
     token = await service.issue_recorder_token(sessions, runtime.settings, room_id)
 
     async def on_recording(user_id: int, audio: Path) -> None:
-        job = await _submit_transcription(sessions, audio, user_id)
+        job = await _transcribe(app, audio, user_id)
         await service.add_recording(
-            sessions, room_id, user_id, str(audio), duration=await _media_seconds(audio), transcript_job_id=job
+            sessions,
+            room_id,
+            user_id,
+            str(audio),
+            duration=await _media_seconds(audio),
+            transcript_job_id=job,
         )
         video = audio.with_suffix(".webm")
-        if video.exists() and video.stat().st_size > 0:
+        if await asyncio.to_thread(lambda: video.is_file() and video.stat().st_size > 0):
             await service.add_recording(
                 sessions, room_id, user_id, str(video), kind="video", duration=await _media_seconds(video)
             )
@@ -179,9 +189,31 @@ async def _recorders_ctx(app: web.Application) -> AsyncIterator[None]:
                 await t
 
 
+#: dashboards that list "my interviews" (their templates include ``rooms/_my_rooms.html``)
+DASHBOARD_PATHS = frozenset({"/senior", "/company"})
+
+
+@web.middleware
+async def my_rooms_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Learn this node's address; give the senior's and company's dashboards their rooms (``my_rooms``)."""
+    remember_local_url(request)
+    if request.method == "GET" and request.path in DASHBOARD_PATHS and not request.query:
+        user = current_user(request)
+        if user is not None:
+            listing = await service.rooms_for(request.app[SESSIONS], user.id)
+            context = request.get(aiohttp_jinja2.REQUEST_CONTEXT_KEY) or {}
+            with warnings.catch_warnings():  # aiohttp_jinja2's documented key is a plain string
+                warnings.simplefilter("ignore", web.NotAppKeyWarning)
+                request[aiohttp_jinja2.REQUEST_CONTEXT_KEY] = {**context, "my_rooms": listing}
+    return await handler(request)
+
+
 def setup_rooms(app: web.Application, settings: Settings) -> None:
     """Mount ``/ws/signal`` with the rooms hooks and the recorders' context (call at app creation)."""
     app[ROOMS] = RoomsRuntime(settings)
+    env = aiohttp_jinja2.get_env(app)
+    env.filters["kst"] = kst
+    env.globals["room_state_labels"] = ROOM_STATE_LABELS
 
     async def on_all_agreed(room_id: int) -> None:
         await start_recorder(app, room_id)
@@ -190,3 +222,4 @@ def setup_rooms(app: web.Application, settings: Settings) -> None:
     options = SignalingOptions(redis_prefix=broker_prefix(settings))
     setup_signaling(app, settings, path=SIGNAL_PATH, options=options, hooks=hooks)
     app.cleanup_ctx.append(_recorders_ctx)
+    app.middlewares.append(my_rooms_middleware)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -128,6 +128,8 @@ async def create_room(
         fields["interviewer_ids"] = "The candidate cannot also be an interviewer."
     if fields:
         raise InvalidInput(fields=fields)
+    # stored as UTC: SQLite keeps the wall time and drops the offset (core.db.UTCDateTime)
+    scheduled_start = scheduled_start.astimezone(UTC)
     async with transaction(sessions) as session:
         users = {
             u.id: u

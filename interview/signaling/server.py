@@ -27,7 +27,7 @@ from interview.signaling import protocol as p
 from interview.signaling.broker import Broker, Presence, left_event, make_broker
 from interview.signaling.hub import Connection, Hub
 from interview.signaling.options import SignalingHooks, SignalingOptions
-from interview.signaling.tokens import RoomClaims, RoomRole, verify_room_token
+from interview.signaling.tokens import RoomClaims, RoomRole, signing_key, verify_room_token
 from interview.signaling.turn import ice_servers
 
 log = logging.getLogger(__name__)
@@ -202,7 +202,7 @@ async def _handle(conn: Connection, msg: Any, sig: Signaling) -> None:
             "text": msg.text,
             "ts": utcnow().timestamp(),
         }
-        await broker.publish(room, {"kind": "deliver", "msg": out})
+        await broker.publish(room, {"kind": "deliver", "msg": out, "exclude": conn.peer_id})
     elif kind == "consent":
         await sig.hooks.on_consent(room, conn.user_id, msg.agree)
         out = {"type": "consent", "from": conn.peer_id, "user_id": conn.user_id, "agree": msg.agree}
@@ -308,6 +308,7 @@ def setup_signaling(
 ) -> None:
     """Add the WebSocket route, the broker's ``cleanup_ctx`` and the GOING_AWAY shutdown."""
     opts = options or SignalingOptions()
+    signing_key(settings)  # read the secret now, not on the event loop
 
     async def broker_ctx(app: web.Application) -> AsyncIterator[None]:
         b = broker or make_broker(

@@ -9,6 +9,7 @@ error with a code the client can act on (fetch a new token, show "wrong room" â€
 from __future__ import annotations
 
 import enum
+import functools
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -53,6 +54,15 @@ class NotParticipant(TokenError):
     status = 403
 
 
+@functools.lru_cache(maxsize=16)
+def signing_key(settings: Settings) -> bytes:
+    """``settings.secret()``, read once per settings: it may read a file, which must not block the loop.
+
+    Call it once at start-up (``setup_signaling`` does) so the file is read before serving.
+    """
+    return settings.secret()
+
+
 @dataclass(frozen=True, slots=True)
 class RoomClaims:
     user_id: int
@@ -86,7 +96,7 @@ def issue_room_token(
         "exp": int(issued.timestamp()) + seconds,
         "jti": uuid.uuid4().hex,
     }
-    return jwt.encode(payload, settings.secret(), algorithm=ALGORITHM)
+    return jwt.encode(payload, signing_key(settings), algorithm=ALGORITHM)
 
 
 def verify_room_token(
@@ -97,7 +107,7 @@ def verify_room_token(
     try:
         payload = jwt.decode(
             token,
-            settings.secret(),
+            signing_key(settings),
             algorithms=[ALGORITHM],
             audience=AUDIENCE,
             options={

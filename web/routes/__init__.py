@@ -4,7 +4,21 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from web.routes import admin, auth, company, dashboards, events, inbox, public, senior, vetting
+from web.routes import (
+    admin,
+    auth,
+    coach,
+    company,
+    dashboards,
+    events,
+    inbox,
+    practice,
+    public,
+    question_bank,
+    rooms,
+    senior,
+    vetting,
+)
 
 ROUTE_TABLES: list[web.RouteTableDef] = [
     public.routes,
@@ -16,4 +30,8 @@ ROUTE_TABLES: list[web.RouteTableDef] = [
     company.routes,
     vetting.routes,
     inbox.routes,
+    practice.routes,
+    coach.routes,
+    question_bank.routes,
+    rooms.routes,
 ]

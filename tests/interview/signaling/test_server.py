@@ -128,6 +128,9 @@ async def test_chat_media_consent(client: Any, token: Any, calls: list) -> None:
     await a.send({"type": "chat", "text": "안녕하세요"})
     chat = await b.expect("chat")
     assert chat["from"] == a.peer_id and chat["name"] == "user1" and chat["text"] == "안녕하세요"
+    await a.send({"type": "ping", "id": 1})
+    await a.expect("pong")
+    assert [m for m in a.seen if m["type"] == "chat"] == []  # not echoed to the sender
     await a.send({"type": "media", "audio": False, "video": True})
     assert (await b.expect("media")) == {"type": "media", "from": a.peer_id, "audio": False, "video": True}
     await b.send({"type": "consent", "agree": True})

@@ -12,9 +12,15 @@ export class Room {
     this.root = root;
     this.t = JSON.parse(root.dataset.i18n || "{}");
     this.tokenUrl = root.dataset.tokenUrl;
+    this.csrf = root.dataset.csrf || "";
     this.wsUrl = root.dataset.wsUrl || defaultWsUrl();
+    // "relay" sends media through TURN only (hides addresses; used by the coturn test)
+    this.icePolicy = window.ALLWORK_ICE_POLICY || root.dataset.icePolicy || "all";
+    this.lastError = null;
     this.role = null;
     this.peers = new Map(); // peer id -> {pc, polite, makingOffer, ignoreOffer, pendingAnswer, info, video}
+    // descriptions and candidates from a peer we do not know yet (its "peer_joined" is on its way)
+    this.early = new Map();
     this.stream = null;
     this.iceServers = [];
     this.audioOn = true;
@@ -36,12 +42,18 @@ export class Room {
   }
 
   async fetchToken() {
-    const res = await fetch(this.tokenUrl, { method: "POST", credentials: "same-origin" });
+    const res = await fetch(this.tokenUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { Accept: "application/json", "X-CSRF-Token": this.csrf },
+    });
     if (!res.ok) {
       const err = new Error("token refused");
-      err.fatal = res.status === 403 || res.status === 404 || res.status === 410 || res.status === 409;
+      err.fatal = [401, 403, 404, 409, 410].includes(res.status);
       try {
-        err.code = (await res.json()).error.code;
+        const body = (await res.json()).error;
+        err.code = body.code;
+        err.text = body.message; // already in the page's language
       } catch {
         err.code = "forbidden";
       }
@@ -90,6 +102,7 @@ export class Room {
     this.meter();
     const join = $("#join-button");
     if (join) join.disabled = false;
+    this.status("device_ready");
     return true;
   }
 
@@ -122,6 +135,10 @@ export class Room {
       if (!this.left) requestAnimationFrame(tick);
     };
     this.audioCtx = ctx;
+    // browsers start an AudioContext suspended until the first tap or click on the page
+    const resume = () => ctx.resume().catch(() => {});
+    resume();
+    document.addEventListener("pointerdown", resume, { once: true });
     tick();
   }
 
@@ -144,6 +161,7 @@ export class Room {
     if (!this.stream && !(await this.deviceCheck())) return;
     const check = $("#device-check");
     if (check) check.hidden = true;
+    if (this.audioCtx) this.audioCtx.resume().catch(() => {});
     this.root.dataset.state = "joining";
     await this.signal.connect();
   }
@@ -154,7 +172,17 @@ export class Room {
       this.root.dataset.connection = state;
       if (state === "reconnecting") this.status("reconnecting");
     });
-    on("fatal", ({ code }) => this.finish(code));
+    on("fatal", ({ code, text }) => {
+      if (text) {
+        this.finish(code);
+        const el = $("#status");
+        if (el) el.textContent = text;
+        return;
+      }
+      // a refused join says why in its error message just before the close
+      const why = this.lastError && this.lastError.ref === "join" ? `error_${this.lastError.code}` : null;
+      this.finish(why || (code.startsWith("error_") || FINAL_KEYS.has(code) ? code : `error_${code}`));
+    });
     on("welcome", (msg) => {
       this.role = msg.role;
       this.iceServers = msg.ice_servers || [];
@@ -180,7 +208,7 @@ export class Room {
       const known = this.peers.get(p.peer);
       if (known && p.resumed) return; // its signaling reconnected; the media never stopped
       if (known) this.dropPeer(p.peer);
-      this.addPeer(p);
+      this.addPeer(p, { offer: true }); // the one already in the room makes the first offer
       this.status("peer_joined", { name: p.name });
       this.sendMediaState();
     });
@@ -202,11 +230,19 @@ export class Room {
     });
     on("consent", (m) => {
       const box = $("#consent");
-      if (box && !box.dataset.answered) box.hidden = false;
-      if (m.user_id !== undefined) this.status(m.agree ? "consent_given" : "consent_declined");
+      const ask = $("#ask-consent");
+      if (box && !box.dataset.answered && m.agree) {
+        box.hidden = false;
+        if (ask) ask.hidden = true;
+      }
+      this.status(m.agree ? "consent_given" : "consent_declined");
     });
     on("room_ended", () => this.finish("room_ended"));
-    on("error", (m) => this.status(`error_${m.code}`));
+    on("error", (m) => {
+      this.lastError = m;
+      this.root.dataset.lastError = m.code;
+      this.status(`error_${m.code}`);
+    });
   }
 
   enterRoom(peers) {
@@ -216,13 +252,16 @@ export class Room {
     const wanted = new Set(peers.map((p) => p.peer));
     // after a signaling reconnection keep the connections to peers still there
     for (const id of [...this.peers.keys()]) if (!wanted.has(id)) this.dropPeer(id);
-    for (const p of peers) if (!this.peers.has(p.peer)) this.addPeer(p);
+    for (const p of peers) if (!this.peers.has(p.peer)) this.addPeer(p, { offer: false });
     this.status(peers.length ? "in_room" : "waiting_for_others");
   }
 
   // --- perfect negotiation (W3C WebRTC 1.0, section 10.7) ---------------------------------------
-  addPeer(info) {
-    const pc = new RTCPeerConnection({ iceServers: this.iceServers });
+  // The newcomer waits for the first offer from those already in the room, so the first
+  // negotiation never collides (a collision's rollback can leave Chrome without ICE candidates).
+  // Later negotiations (ICE restarts) use perfect negotiation from either side.
+  addPeer(info, { offer = true } = {}) {
+    const pc = new RTCPeerConnection({ iceServers: this.iceServers, iceTransportPolicy: this.icePolicy });
     const isRecorder = info.role === "recorder";
     const peer = {
       info,
@@ -234,6 +273,9 @@ export class Room {
       pendingAnswer: false,
       tile: null,
       failedTimer: null,
+      changedAt: Date.now(),
+      restarts: 0,
+      waitForOffer: !offer,
     };
     this.peers.set(info.peer, peer);
     if (!isRecorder) peer.tile = this.addTile(info);
@@ -242,10 +284,12 @@ export class Room {
     }
     pc.onnegotiationneeded = async () => {
       if (isRecorder) return; // answer the recorder only
+      if (peer.waitForOffer) return; // its offer is on the way (see the watchdog)
       try {
         peer.makingOffer = true;
         await pc.setLocalDescription();
-        this.signal.send({ type: "offer", to: info.peer, sdp: pc.localDescription.sdp });
+        // not always an offer: when a remote offer got in first, the same call made an answer
+        this.sendDescription(info.peer, pc.localDescription);
       } catch (err) {
         console.warn("negotiation failed", err);
       } finally {
@@ -261,8 +305,12 @@ export class Room {
       video.srcObject = streams[0] || new MediaStream([track]);
       video.play().catch(() => this.needsTap(video));
     };
+    pc.onsignalingstatechange = () => {
+      peer.changedAt = Date.now();
+    };
     pc.oniceconnectionstatechange = () => {
       const state = pc.iceConnectionState;
+      peer.changedAt = Date.now();
       if (peer.tile) peer.tile.dataset.ice = state;
       clearTimeout(peer.failedTimer);
       if (state === "failed") {
@@ -272,12 +320,57 @@ export class Room {
       }
     };
     if (isRecorder) this.status("recording_started");
+    const early = this.early.get(info.peer);
+    if (early) {
+      this.early.delete(info.peer);
+      this.replay(early);
+    }
     return peer;
   }
 
+  async replay(messages) {
+    for (const m of messages) {
+      if (m.type === "candidate") await this.onCandidate(m.from, m.candidate);
+      else await this.onDescription(m.from, { type: m.type, sdp: m.sdp });
+    }
+  }
+
+  keep(message) {
+    // a message can overtake the news of its sender (two server nodes, a reconnection): keep it a while
+    const list = this.early.get(message.from) || [];
+    if (list.length < 100) list.push(message);
+    this.early.set(message.from, list);
+    setTimeout(() => this.early.delete(message.from), 20000);
+  }
+
+  watchdog() {
+    // a call that never got going (a lost offer, answer or every candidate) starts over with an
+    // ICE restart; perfect negotiation makes that safe from either side
+    const now = Date.now();
+    for (const peer of this.peers.values()) {
+      if (peer.info.role === "recorder" || peer.restarts >= 5) continue;
+      const pc = peer.pc;
+      const stuckIce = pc.iceConnectionState === "new" && pc.signalingState === "stable";
+      const stuckOffer = pc.signalingState === "have-local-offer";
+      if ((stuckIce || stuckOffer) && now - peer.changedAt > 8000) {
+        peer.restarts += 1;
+        peer.waitForOffer = false;
+        peer.changedAt = now;
+        console.warn("restarting a stuck call", peer.info.peer, pc.signalingState, pc.iceConnectionState);
+        if (stuckOffer) {
+          pc.setLocalDescription({ type: "rollback" })
+            .then(() => pc.restartIce())
+            .catch(() => {});
+        } else {
+          pc.restartIce();
+        }
+      }
+    }
+  }
+
   async onDescription(from, description) {
-    let peer = this.peers.get(from);
-    if (!peer) return;
+    const peer = this.peers.get(from);
+    if (!peer) return this.keep({ type: description.type, from, sdp: description.sdp });
     const pc = peer.pc;
     try {
       if (peer.info.role === "recorder" && description.type === "offer" && this.stream) {
@@ -292,7 +385,7 @@ export class Room {
           }
         }
         await pc.setLocalDescription();
-        this.signal.send({ type: "answer", to: from, sdp: pc.localDescription.sdp });
+        this.sendDescription(from, pc.localDescription);
         return;
       }
       const readyForOffer = !peer.makingOffer && (pc.signalingState === "stable" || peer.pendingAnswer);
@@ -303,17 +396,23 @@ export class Room {
       await pc.setRemoteDescription(description);
       peer.pendingAnswer = false;
       if (description.type === "offer") {
+        peer.waitForOffer = false;
         await pc.setLocalDescription();
-        this.signal.send({ type: "answer", to: from, sdp: pc.localDescription.sdp });
+        this.sendDescription(from, pc.localDescription);
       }
     } catch (err) {
       console.warn("description failed", err);
     }
   }
 
+  sendDescription(to, description) {
+    if (!description || (description.type !== "offer" && description.type !== "answer")) return;
+    this.signal.send({ type: description.type, to, sdp: description.sdp });
+  }
+
   async onCandidate(from, candidate) {
     const peer = this.peers.get(from);
-    if (!peer) return;
+    if (!peer) return this.keep({ type: "candidate", from, candidate });
     try {
       await peer.pc.addIceCandidate(candidate || undefined);
     } catch (err) {
@@ -452,7 +551,10 @@ export class Room {
         }
       });
     }
-    setInterval(() => this.quality(), 2000);
+    setInterval(() => {
+      this.quality();
+      this.watchdog();
+    }, 2000);
     window.addEventListener("pagehide", () => this.signal.close());
   }
 
@@ -460,8 +562,10 @@ export class Room {
     const box = $("#consent");
     if (box) {
       box.hidden = true;
-      box.dataset.answered = "1";
+      box.dataset.answered = agree ? "yes" : "no";
     }
+    const ask = $("#ask-consent");
+    if (ask) ask.hidden = agree;
     this.signal.send({ type: "consent", agree });
   }
 
@@ -486,6 +590,7 @@ export class Room {
   }
 
   finish(reason) {
+    if (this.left) return;
     this.left = true;
     this.signal.close();
     for (const id of [...this.peers.keys()]) this.dropPeer(id);
@@ -524,6 +629,9 @@ async function measure(peer) {
   if (peer.pc.iceConnectionState === "failed" || peer.pc.iceConnectionState === "disconnected") level = "poor";
   return { level, rtt: rtt == null ? null : Math.round(rtt), loss: Math.round(loss * 10) / 10, bytes, frames };
 }
+
+// close reasons that have their own message (others are shown as error_<code>)
+const FINAL_KEYS = new Set(["denied", "room_ended", "left", "forbidden", "replaced"]);
 
 function defaultWsUrl() {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";

@@ -18,7 +18,9 @@ export class SignalingClient extends EventTarget {
    * @param {string} opts.wsUrl        ws(s):// URL of the endpoint
    * @param {() => Promise<{token: string, room: number}>} opts.getToken  fetches a fresh room token
    */
-  constructor({ wsUrl, getToken, pingEvery = 15000, maxBackoff = 15000 }) {
+  // maxBackoff stays under the 15 s a node keeps a vanished peer's presence, so a peer whose
+  // node died rejoins as itself (resumed) instead of leaving and coming back
+  constructor({ wsUrl, getToken, pingEvery = 15000, maxBackoff = 8000 }) {
     super();
     this.wsUrl = wsUrl;
     this.getToken = getToken;
@@ -50,7 +52,7 @@ export class SignalingClient extends EventTarget {
       // the token endpoint says no for good (403/404/410) or is unreachable (retry)
       if (err && err.fatal) {
         this.setState("closed");
-        this.dispatchEvent(new CustomEvent("fatal", { detail: { code: err.code || "forbidden" } }));
+        this.dispatchEvent(new CustomEvent("fatal", { detail: { code: err.code || "forbidden", text: err.text } }));
         return;
       }
       this.scheduleReconnect();

@@ -1,0 +1,285 @@
+"""Interview room pages: my interviews, the room itself, its join token, scorecard and recordings.
+
+The room page is the browser client of docs/signaling.md (``room.js``); this module only
+renders it and hands out join tokens. Admins create rooms in :mod:`web.routes.rooms_admin`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from aiohttp import web
+from sqlalchemy import select
+
+from core.accounts import Role, User
+from core.clock import utcnow
+from core.errors import AllWorkError, InvalidInput
+from core.i18n import N_
+from interview.rooms import service
+from interview.rooms.errors import RoomNotFound
+from interview.rooms.models import Decision, ParticipantRole, Recording, Room, Scorecard
+from interview.signaling.turn import ice_servers
+from web.forms import Form
+from web.keys import SESSIONS, SETTINGS
+from web.render import flash, gettext_for, render
+from web.rooms_forms import FIELDS, RoomChoices, read_new_room, room_choices
+from web.rooms_i18n import KST, room_js_text
+from web.rooms_wiring import remember_local_url
+from web.security import current_user, requires
+
+routes = web.RouteTableDef()
+
+PARTICIPANT_ROLES = (Role.SENIOR, Role.COMPANY)
+#: the scorecard's criteria (an interviewer rates each 1 to 5)
+CRITERIA: tuple[tuple[str, str], ...] = (
+    ("experience", N_("Experience for this job")),
+    ("skills", N_("Skills and know-how")),
+    ("communication", N_("Communication")),
+    ("attitude", N_("Attitude and motivation")),
+)
+
+
+class LoginRequired(AllWorkError):
+    code = "login_required"
+    message = "Please log in again to join the interview."
+    status = 401
+
+
+@dataclass
+class RoomPage:
+    room: Room
+    role: ParticipantRole
+    i18n: str
+    names: dict[int, str]
+
+
+@dataclass
+class MyRoomsPage:
+    rooms: list[service.RoomListing]
+
+
+@dataclass
+class ScorecardPage:
+    room: Room
+    form: Form
+    criteria: list[tuple[str, str]]
+    decisions: tuple[str, ...] = tuple(d.value for d in Decision)
+    submitted: Scorecard | None = None
+
+
+@dataclass
+class RecordingView:
+    recording: Recording
+    name: str
+
+
+@dataclass
+class RecordingsPage:
+    room: Room
+    recordings: list[RecordingView] = field(default_factory=list)
+
+
+def _room_id(request: web.Request) -> int:
+    try:
+        value = int(request.match_info["room_id"])
+    except ValueError:
+        raise RoomNotFound() from None
+    if not 0 < value < 2**31:
+        raise RoomNotFound()
+    return value
+
+
+async def _participant_room(request: web.Request) -> tuple[User, Room, ParticipantRole]:
+    """The room and the user's role in it; another user learns nothing (not found)."""
+    user = current_user(request)
+    assert user is not None
+    room = await service.get_room(request.app[SESSIONS], _room_id(request))
+    part = room.participant(user.id)
+    if part is None:
+        raise RoomNotFound()
+    return user, room, part.role
+
+
+async def _names(request: web.Request, room: Room) -> dict[int, str]:
+    ids = [p.user_id for p in room.participants]
+    async with request.app[SESSIONS]() as session:
+        return dict((await session.execute(select(User.id, User.name).where(User.id.in_(ids)))).all())
+
+
+@routes.get("/rooms", name="my_rooms")
+@requires(*PARTICIPANT_ROLES)
+async def my_rooms(request: web.Request) -> web.Response:
+    user = current_user(request)
+    assert user is not None
+    listing = await service.rooms_for(request.app[SESSIONS], user.id)
+    return await render(request, "rooms/mine.html", MyRoomsPage(listing))
+
+
+@routes.get("/rooms/{room_id}", name="room")
+@requires(*PARTICIPANT_ROLES)
+async def room_page(request: web.Request) -> web.Response:
+    _user, room, role = await _participant_room(request)
+    page = RoomPage(room, role, room_js_text(gettext_for(request)), await _names(request, room))
+    response = await render(request, "rooms/room.html", page)
+    return response
+
+
+@routes.post("/rooms/{room_id}/token", name="room_token")
+async def room_token(request: web.Request) -> web.Response:
+    """A fresh join token for the logged-in participant: ``{token, room, role, expires_in, ice_servers}``."""
+    user = current_user(request)
+    if user is None:
+        raise LoginRequired()
+    remember_local_url(request)
+    settings = request.app[SETTINGS]
+    ticket = await service.issue_join_token(request.app[SESSIONS], settings, _room_id(request), user)
+    return web.json_response(
+        {
+            "token": ticket.token,
+            "room": ticket.room_id,
+            "role": ticket.role.value,
+            "expires_in": ticket.expires_in,
+            "ice_servers": ice_servers(settings, user.id),
+        },
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+def _scorecard_page(room: Room, form: Form, request: web.Request) -> ScorecardPage:
+    _ = gettext_for(request)
+    return ScorecardPage(room, form, [(key, _(label)) for key, label in CRITERIA])
+
+
+@routes.get("/rooms/{room_id}/scorecard", name="room_scorecard")
+@requires(Role.COMPANY)
+async def scorecard_form(request: web.Request) -> web.Response:
+    user, room, role = await _participant_room(request)
+    if role != ParticipantRole.INTERVIEWER:
+        raise RoomNotFound()
+    page = _scorecard_page(room, Form(values={"decision": ""}), request)
+    page.submitted = await service.scorecard_of(request.app[SESSIONS], room.id, user.id)
+    return await render(request, "rooms/scorecard.html", page)
+
+
+@routes.post("/rooms/{room_id}/scorecard", name="room_scorecard_post")
+@requires(Role.COMPANY)
+async def scorecard_submit(request: web.Request) -> web.Response:
+    user, room, role = await _participant_room(request)
+    if role != ParticipantRole.INTERVIEWER:
+        raise RoomNotFound()
+    data = await request.post()
+    _ = gettext_for(request)
+    values = {k: v for k, v in data.items() if isinstance(v, str) and k != "csrf_token"}
+    form = Form(values={k: v[:5000] for k, v in values.items()})
+    ratings: dict[str, object] = {}
+    for key, _label in CRITERIA:
+        raw = values.get(f"rating_{key}", "")
+        ratings[key] = int(raw) if raw in ("1", "2", "3", "4", "5") else 0
+    try:
+        await service.submit_scorecard(
+            request.app[SESSIONS],
+            room.id,
+            user.id,
+            ratings=ratings,
+            notes=values.get("notes", ""),
+            decision=values.get("decision", ""),
+        )
+    except AllWorkError as exc:
+        form.errors = {name: _(msg) for name, msg in exc.fields.items()}
+        form.message = _(exc.message, **exc.params)
+        page = _scorecard_page(room, form, request)
+        return await render(request, "rooms/scorecard.html", page, status=exc.status)
+    await flash(request, _("Thank you. Your scorecard is saved."))
+    raise web.HTTPSeeOther("/rooms")
+
+
+@routes.get("/rooms/{room_id}/recordings", name="room_recordings")
+@requires(*PARTICIPANT_ROLES)
+async def recordings_page(request: web.Request) -> web.Response:
+    user, room, _role = await _participant_room(request)
+    sessions = request.app[SESSIONS]
+    recs = await service.recordings_for(sessions, room.id, user.id)
+    names = await _names(request, room)
+    by_part = {p.id: names.get(p.user_id, "") for p in room.participants}
+    views = [RecordingView(r, by_part.get(r.participant_id, "")) for r in recs]
+    return await render(request, "rooms/recordings.html", RecordingsPage(room, views))
+
+
+@routes.get("/rooms/{room_id}/recordings/{rec_id:\\d+}", name="room_recording_file")
+@requires(*PARTICIPANT_ROLES)
+async def recording_file(request: web.Request) -> web.StreamResponse:
+    user, room, _role = await _participant_room(request)
+    rec = await service.get_recording(request.app[SESSIONS], int(request.match_info["rec_id"]), user.id)
+    path = Path(rec.path)
+    if rec.room_id != room.id or not await asyncio.to_thread(path.is_file):
+        raise RoomNotFound()
+    kind = "audio/ogg" if path.suffix == ".ogg" else "video/webm"
+    return web.FileResponse(path, headers={"Content-Type": kind, "Cache-Control": "private, no-store"})
+
+
+# --- admin: create rooms ---------------------------------------------------------------------------
+@dataclass
+class AdminRoomsPage:
+    form: Form
+    choices: RoomChoices
+    chosen_interviewers: list[str]
+    rooms: list[Room]
+    names: dict[int, str]
+
+
+async def _admin_page(request: web.Request, form: Form, chosen: list[str]) -> AdminRoomsPage:
+    sessions = request.app[SESSIONS]
+    choices = await room_choices(sessions)
+    async with sessions() as session:
+        rooms = list(await session.scalars(select(Room).order_by(Room.id.desc()).limit(30)))
+        ids = {p.user_id for r in rooms for p in r.participants}
+        names = dict((await session.execute(select(User.id, User.name).where(User.id.in_(ids)))).all())
+    return AdminRoomsPage(form, choices, chosen, rooms, names)
+
+
+@routes.get("/admin/rooms", name="admin_rooms")
+@requires(Role.ADMIN)
+async def admin_rooms(request: web.Request) -> web.Response:
+    tomorrow = (utcnow() + timedelta(days=1)).astimezone(KST)
+    form = Form(
+        values={
+            "date": tomorrow.date().isoformat(),
+            "time": "10:00",
+            "duration_minutes": "60",
+            "opens_before_minutes": "15",
+        }
+    )
+    return await render(request, "rooms/admin.html", await _admin_page(request, form, []))
+
+
+@routes.post("/admin/rooms", name="admin_rooms_post")
+@requires(Role.ADMIN)
+async def admin_create_room(request: web.Request) -> web.Response:
+    admin = current_user(request)
+    assert admin is not None
+    data = await request.post()
+    values = {name: str(data.get(name, ""))[:100] for name in FIELDS}
+    chosen = [v for v in data.getall("interviewer_ids", []) if isinstance(v, str)][:20]
+    _ = gettext_for(request)
+    try:
+        new = read_new_room(values, chosen)
+        room = await service.create_room(
+            request.app[SESSIONS],
+            candidate_id=new.candidate_id,
+            posting_id=new.posting_id,
+            interviewer_ids=new.interviewer_ids,
+            scheduled_start=new.start,
+            duration_minutes=new.duration_minutes,
+            opens_before_minutes=new.opens_before_minutes,
+            created_by=admin.id,
+        )
+    except InvalidInput as exc:
+        form = Form(values=values, message=_(InvalidInput.message))
+        form.errors = {name: _(msg) for name, msg in exc.fields.items()}
+        page = await _admin_page(request, form, chosen)
+        return await render(request, "rooms/admin.html", page, status=exc.status)
+    await flash(request, _("Interview room %(id)s is booked.", id=room.id))
+    raise web.HTTPSeeOther("/admin/rooms")
