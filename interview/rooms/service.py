@@ -128,7 +128,6 @@ async def create_room(
         fields["interviewer_ids"] = "The candidate cannot also be an interviewer."
     if fields:
         raise InvalidInput(fields=fields)
-    # stored as UTC: SQLite keeps the wall time and drops the offset (core.db.UTCDateTime)
     scheduled_start = scheduled_start.astimezone(UTC)
     async with transaction(sessions) as session:
         users = {
