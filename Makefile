@@ -39,7 +39,7 @@ test: install-test
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy core web
+	$(BIN)/mypy core web matching interview
 
 format: install-test
 	$(BIN)/ruff check --fix .

@@ -1,4 +1,5 @@
-"""Write a Korean .po file from a Python mapping (used once to seed a catalog; the .po is the source after)."""
+"""Write a Korean .po file from a Python mapping (used once to seed a catalog; then the .po is the source)."""
+
 from __future__ import annotations
 
 import sys

@@ -13,6 +13,7 @@ from pathlib import Path
 import aiohttp_jinja2
 import jinja2
 from aiohttp import web
+from aiohttp.typedefs import Handler, Middleware
 
 from core.config import Settings
 from web.contexts import CONTEXTS
@@ -27,9 +28,9 @@ HERE = Path(__file__).parent
 log = logging.getLogger("allwork.web")
 
 
-def _security_headers_factory() -> web.Middleware:
+def _security_headers_factory() -> Middleware:
     @web.middleware
-    async def security_headers(request: web.Request, handler: web.Handler) -> web.StreamResponse:
+    async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
         response = await handler(request)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")

@@ -80,5 +80,5 @@ class Catalogs:
 def pick_language(cookie: str | None, user_language: str | None, default: str) -> str:
     for candidate in (cookie, user_language, default):
         if candidate in LANGUAGES:
-            return candidate  # type: ignore[return-value]
+            return str(candidate)
     return "ko"

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 import uuid
@@ -126,7 +127,7 @@ class Hub:
             room = self.rooms.get(conn.room)
             if room is None:
                 room = self.rooms[conn.room] = {}
-                await self.broker.subscribe(conn.room, lambda ev, r=conn.room: self.dispatch(r, ev))
+                await self.broker.subscribe(conn.room, functools.partial(self.dispatch, conn.room))
             old = room.get(conn.peer_id)
             room[conn.peer_id] = conn
         if old is not None and old is not conn:

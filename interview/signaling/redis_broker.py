@@ -165,7 +165,7 @@ class RedisBroker(Broker):
         ids = await self.r.zrangebyscore(self._k(room, "peers"), time.time(), "+inf")
         if not ids:
             return []
-        values = await self.r.hmget(self._k(room, "info"), ids)
+        values = await self.r.hmget(self._k(room, "info"), ids)  # type: ignore[misc]
         out = []
         for raw in values:
             if raw:
@@ -205,7 +205,7 @@ class RedisBroker(Broker):
             expired = await self.r.zrangebyscore(self._k(room, "peers"), "-inf", now)
             for peer_id in expired:
                 if await self.r.zrem(self._k(room, "peers"), peer_id):
-                    await self.r.hdel(self._k(room, "info"), peer_id)
+                    await self.r.hdel(self._k(room, "info"), peer_id)  # type: ignore[misc]
                     log.info("room %s: presence of %s expired", room, peer_id)
                     await self.publish(room, left_event(peer_id, "expired"))
 
@@ -217,7 +217,7 @@ class RedisBroker(Broker):
             await pipe.execute()
 
     async def was_admitted(self, room: int, user_id: int) -> bool:
-        return bool(await self.r.sismember(self._k(room, "admitted"), str(user_id)))
+        return bool(await self.r.sismember(self._k(room, "admitted"), str(user_id)))  # type: ignore[misc]
 
     async def mark_ended(self, room: int) -> None:
         await self.r.set(self._k(room, "ended"), "1", ex=ROOM_FACT_TTL)

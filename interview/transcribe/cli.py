@@ -21,7 +21,7 @@ from interview.transcribe.errors import ModelUnavailable
 PROGRESS_MIN_SECONDS = 30.0
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("transcribe", help="print the transcript of an audio or video file")
     p.add_argument("file", help="any audio or video file FFmpeg reads")
     p.add_argument("--language", choices=("auto", "ko", "en"), default="auto")

@@ -218,10 +218,10 @@ async def claim(sessions: Sessions, job_id: int, worker: str, lease_s: float) ->
                 row = (await session.execute(select(job).where(job.id == job_id))).scalar_one()
                 check_transition(job_id, old, JobStatus.RUNNING)
                 return Claim(run=True, audio_path=row.audio_path, language=row.language, attempt=row.attempts)
-        row = (await session.execute(select(job).where(job.id == job_id))).scalar_one_or_none()
-        if row is None or row.status is not JobStatus.RUNNING or row.lease_until is None:
+        current = (await session.execute(select(job).where(job.id == job_id))).scalar_one_or_none()
+        if current is None or current.status is not JobStatus.RUNNING or current.lease_until is None:
             return Claim(run=False)
-        return Claim(run=False, retry_after=max(0.1, (row.lease_until - now).total_seconds()))
+        return Claim(run=False, retry_after=max(0.1, (current.lease_until - now).total_seconds()))
 
 
 async def renew_lease(sessions: Sessions, job_id: int, worker: str, lease_s: float) -> bool:

@@ -27,9 +27,8 @@ async def events(request: web.Request) -> web.StreamResponse:
     assert user is not None
     async with (
         request.app[PUBSUB].subscribe(user_channel(user.id)) as stream,
-        sse_response(request) as response,
+        sse_response(request, ping_interval=PING_SECONDS) as response,
     ):
-        response.ping_interval = PING_SECONDS
         await response.send("ready", event="ready")
         async for event in stream:
             kind = str(event.get("kind", "message"))
