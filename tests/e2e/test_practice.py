@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect
 
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, ROOT, LiveServer, axe_violations, log_in, server_env
 
@@ -47,13 +47,6 @@ def quiet_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("practice_e2e_quiet") / "quiet.wav"
     _run("sox", "-n", "-r", "48000", "-c", "1", "-b", "16", out, "synth", "10", "whitenoise", "vol", "0.002")
     return out
-
-
-@pytest.fixture(scope="module")
-def pw() -> Iterator[Playwright]:
-    """One Playwright for the module (its browsers need flags of their own)."""
-    with sync_playwright() as playwright:
-        yield playwright
 
 
 def _launch(pw: Playwright, args: list[str]) -> Browser:
