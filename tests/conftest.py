@@ -24,6 +24,11 @@ REDIS_URL = os.environ.get("ALLWORK_TEST_REDIS", "redis://127.0.0.1:6379/0")
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests run last: the quick tiers report first, and no Playwright loop is alive before them."""
+    items.sort(key=lambda item: item.nodeid.startswith("tests/e2e/"))
+
+
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never read the developer's own ALLWORK_* variables."""

@@ -116,16 +116,18 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     stop_server(server)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def pw() -> Iterator[Playwright]:
-    """The one Playwright of the test session (only one sync Playwright may run at a time).
+    """The one Playwright of a test module (only one sync Playwright may run at a time).
 
-    Modules that need browsers with other flags (a fake microphone file) launch them from it."""
+    It is module-scoped on purpose: while a sync Playwright runs, its event loop counts as running in
+    the main thread, so it must stop before any other test calls ``asyncio.run``. Modules that need
+    browsers with other flags (a fake microphone file) launch them from it."""
     with sync_playwright() as playwright:
         yield playwright
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(pw: Playwright) -> Iterator[Browser]:
     browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
     yield browser
