@@ -21,7 +21,8 @@ from core.migrate import upgrade
 
 PG_ADMIN_URL = os.environ.get("ALLWORK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("ALLWORK_TEST_REDIS", "redis://127.0.0.1:6379/0")
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+#: the project's shared/ folder (test audio with its reference text); CI lays it beside the clone
+SHARED = Path(os.environ.get("ALLWORK_TEST_SHARED", Path(__file__).resolve().parent.parent.parent / "shared"))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -112,5 +113,7 @@ def redis_url() -> str:
 
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
-    assert (SHARED / "audio" / "jfk.flac").exists(), f"shared audio missing under {SHARED}"
+    assert (SHARED / "audio" / "jfk.flac").exists(), (
+        f"shared audio missing under {SHARED}: put shared/ beside the clone or set ALLWORK_TEST_SHARED"
+    )
     return SHARED

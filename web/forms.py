@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from aiohttp import web
+
+from core.errors import AllWorkError, InvalidInput
 
 MAX_FIELD = 5000
 
@@ -21,6 +23,12 @@ class Form:
 
     def error(self, name: str) -> str:
         return self.errors.get(name, "")
+
+    def show(self, exc: AllWorkError, _: Callable[..., str]) -> Form:
+        """Put a domain error's field messages (translated) beside their fields; returns the form."""
+        self.errors = {name: _(msg) for name, msg in exc.fields.items()}
+        self.message = _(InvalidInput.message)
+        return self
 
 
 async def read_form(request: web.Request, names: tuple[str, ...]) -> dict[str, str]:

@@ -55,8 +55,7 @@ async def admin_create_user(request: web.Request) -> web.Response:
         account = validate_account(data["email"], data["name"], data["password"], data["role"])
         user = await create_user(request.app[SESSIONS], account, created_by=admin.id)
     except (InvalidInput, EmailTaken) as exc:
-        form.errors = {name: _(msg) for name, msg in exc.fields.items()}
-        form.message = _(InvalidInput.message)
+        form.show(exc, _)
         return await render(request, "dashboard_admin.html", await _page(request, form), status=exc.status)
     await flash(request, _("Account created: %(email)s", email=user.email))
     raise web.HTTPSeeOther("/admin")

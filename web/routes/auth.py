@@ -103,8 +103,7 @@ async def signup_submit(request: web.Request) -> web.Response:
             raise InvalidInput(fields={"password2": N_("The two passwords are not the same.")})
         user = await create_user(request.app[SESSIONS], account)
     except (InvalidInput, EmailTaken) as exc:
-        form.errors = {name: _(msg) for name, msg in exc.fields.items()}
-        form.message = _(InvalidInput.message)
+        form.show(exc, _)
         return await render(
             request, "signup.html", SignupPage(form, _signup_roles(request)), status=exc.status
         )

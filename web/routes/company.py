@@ -131,7 +131,7 @@ async def company_submit(request: web.Request) -> web.Response:
     try:
         await request.app[MATCHING].save_company(user, values, company.id if company else None)
     except InvalidInput as exc:
-        form = Form(values, {k: _(v) for k, v in exc.fields.items()}, _(InvalidInput.message))
+        form = Form(values).show(exc, _)
         page = CompanyFormPage(form, region_names(request_language(request)), company is None)
         return await render(request, "matching/company_form.html", page, status=422)
     await flash(request, _("Your company profile is saved."))
@@ -174,7 +174,7 @@ async def posting_submit(request: web.Request) -> web.Response:
             user, values, company_id=company.id, posting_id=posting_id
         )
     except InvalidInput as exc:
-        form = Form(values, {k: _(v) for k, v in exc.fields.items()}, _(InvalidInput.message))
+        form = Form(values).show(exc, _)
         page = PostingFormPage(form, region_names(request_language(request)), posting_id)
         return await render(request, "matching/posting_form.html", page, status=422)
     await announce_change(request.app, posting_ids=[posting.id])

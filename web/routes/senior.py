@@ -126,11 +126,7 @@ async def profile_submit(request: web.Request) -> web.Response:
     try:
         await request.app[MATCHING].save_profile(user, profile_form_data(form_values, chosen))
     except InvalidInput as exc:
-        form = Form(
-            values=form_values,
-            errors={k: _(v) for k, v in exc.fields.items()},
-            message=_(InvalidInput.message),
-        )
+        form = Form(values=form_values).show(exc, _)
         page = ProfilePage(form, region_names=region_names(request_language(request)), chosen_types=chosen)
         return await render(request, "matching/profile.html", page, status=422)
     await announce_change(request.app, senior_id=user.id)

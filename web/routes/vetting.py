@@ -91,7 +91,7 @@ async def log_visit(request: web.Request) -> web.Response:
     try:
         await request.app[MATCHING].record_site_visit(admin, company.id, values)
     except InvalidInput as exc:
-        form = Form(values, {k: _(v) for k, v in exc.fields.items()}, _(InvalidInput.message))
+        form = Form(values).show(exc, _)
         return await render(
             request, "matching/admin_company.html", await _company_page(request, company, form), status=422
         )
