@@ -335,6 +335,20 @@ class MatchingService:
             raise NotFound()
         return await asyncio.to_thread(index.explain, senior_id, posting_id)
 
+    async def posting_match(self, senior_id: int, posting_id: int) -> MatchItem:
+        """One open posting as a senior sees it: score, factors and display fields.
+
+        Raises :class:`ProfileMissing` without a profile and :class:`NotFound` for a posting the senior
+        may not see (closed, or of a company not approved)."""
+        index = await self.index()
+        if not index.has_senior(senior_id):
+            raise ProfileMissing()
+        if not index.is_matchable(posting_id, self.today()):
+            raise NotFound()
+        score, factors = await asyncio.to_thread(index.explain, senior_id, posting_id)
+        info = (await self._posting_info([posting_id])).get(posting_id, {})
+        return MatchItem(senior_id, posting_id, score, factors, info)
+
     # --- interview requests ----------------------------------------------------------------------
 
     async def request_interview(

@@ -72,8 +72,9 @@ async def announce_change(
         change["company"] = company_id
     if senior_id is not None:
         change["senior"] = senior_id
-    for posting_id in posting_ids or [None]:  # type: ignore[list-item]
-        await app[PUBSUB].publish(CHANGES_CHANNEL, change | ({"posting": posting_id} if posting_id else {}))
+    changes = [change | {"posting": p} for p in posting_ids] if posting_ids else [change]
+    for message in changes:
+        await app[PUBSUB].publish(CHANGES_CHANNEL, message)
     service = app[MATCHING]
     new: list[Affected] = []
     if senior_id is not None:

@@ -277,8 +277,7 @@ async def admin_create_room(request: web.Request) -> web.Response:
             created_by=admin.id,
         )
     except InvalidInput as exc:
-        form = Form(values=values, message=_(InvalidInput.message))
-        form.errors = {name: _(msg) for name, msg in exc.fields.items()}
+        form = Form(values=values).show(exc, _)
         page = await _admin_page(request, form, chosen)
         return await render(request, "rooms/admin.html", page, status=exc.status)
     await flash(request, _("Interview room %(id)s is booked.", id=room.id))

@@ -155,17 +155,9 @@ async def matches(request: web.Request) -> web.Response:
 async def _detail(request: web.Request, posting_id: int) -> MatchDetail:
     user = current_user(request)
     assert user is not None
-    service = request.app[MATCHING]
-    index = await service.index()
-    if not index.has_senior(user.id):
-        raise ProfileMissing()
-    if not index.is_matchable(posting_id, service.today()):
-        raise NotFound()
-    score, factors = await service.explain(user.id, posting_id)
-    info = (await service._posting_info([posting_id])).get(posting_id, {})
-    item = MatchItem(user.id, posting_id, score, factors, info)
+    item = await request.app[MATCHING].posting_match(user.id, posting_id)
     requested = posting_id in await _requested(request, user.id)
-    return MatchDetail(MatchView(item, reasons(factors, gettext_for(request))), requested)
+    return MatchDetail(MatchView(item, reasons(item.factors, gettext_for(request))), requested)
 
 
 async def _requested(request: web.Request, senior_id: int) -> set[int]:
