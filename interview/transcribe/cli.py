@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 
 from core.config import Settings, load_settings
@@ -50,7 +51,10 @@ def transcribe_command(args: argparse.Namespace, settings: Settings) -> int:
         if show:
             from tqdm import tqdm
 
-            with tqdm(total=round(duration), unit="s", file=sys.stderr, desc="transcribing") as bar:
+            cols, rows = _terminal_size()
+            with tqdm(
+                total=round(duration), unit="s", file=sys.stderr, desc="transcribing", ncols=cols, nrows=rows
+            ) as bar:
 
                 def progress(fraction: float) -> None:
                     bar.update(round(fraction * duration) - bar.n)
@@ -89,6 +93,16 @@ def worker_command(args: argparse.Namespace, settings: Settings) -> int:
     except ModelUnavailable as exc:
         print(f"allwork worker: {exc}", file=sys.stderr)
         return 3
+
+
+def _terminal_size() -> tuple[int, int]:
+    """stderr's columns and rows; 80x24 where the terminal reports 0x0 (a fresh pty, some consoles),
+    on which tqdm alone draws nothing."""
+    try:
+        size = os.get_terminal_size(sys.stderr.fileno())
+    except OSError:
+        return 80, 24
+    return size.columns or 80, size.lines or 24
 
 
 def _clock(seconds: float) -> str:

@@ -66,3 +66,42 @@ def test_worker_needs_redis(settings: Settings, capsys: pytest.CaptureFixture[st
 def test_language_choices() -> None:
     with pytest.raises(SystemExit):
         _parse(["transcribe", "x.wav", "--language", "fr"])
+
+
+@pytest.mark.slow
+def test_progress_bar_on_a_terminal(model_settings: Settings, jfk: Path, tmp_path: Path) -> None:
+    """A long file on a real terminal (a pty as stderr) shows tqdm's bar up to the full duration.
+
+    A fresh pty reports a size of 0x0, where tqdm alone draws nothing: the command falls back to 80x24.
+    """
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    long = tmp_path / "long.wav"  # jfk three times: 33 s, past PROGRESS_MIN_SECONDS
+    subprocess.run(["sox", str(jfk), str(jfk), str(jfk), str(long)], check=True)
+    leader, follower = pty.openpty()
+    env = {**os.environ, "ALLWORK_DATA_DIR": str(model_settings.data_dir), "ALLWORK_WHISPER_THREADS": "2"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "interview.transcribe.cli", "transcribe", str(long), "--model", "tiny.en"],
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        env=env,
+    )
+    os.close(follower)
+    err = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        err += chunk
+    out, _ = proc.communicate(timeout=120)
+    os.close(leader)
+    assert proc.returncode == 0, err
+    bar = err.decode("utf-8", "replace")
+    assert "transcribing" in bar and "33/33" in bar and "100%" in bar, bar
+    assert out.decode().count("country") >= 3  # the transcript still goes to stdout
