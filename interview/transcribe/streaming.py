@@ -5,18 +5,32 @@ worker thread). The worker runs Silero VAD over the new audio and, when the spea
 transcribes the utterance that just ended with the shared :class:`~interview.transcribe.engine.Engine`.
 When the answer ends, ``finish`` only has to wait for the last utterance, which is short.
 
-Utterances shorter than ``min_utterance_s`` (8 s) are joined with the next one (a lone "Good morning."
-decodes worse than a sentence with context), and each utterance is prompted with the end of the
-text before it, so words at the cuts read as they would in one transcription of the whole file.
-The language is detected on the first utterance and then kept.
+Utterances shorter than ``min_utterance_s`` (12 s) are joined with the next one (a lone "Good
+morning." decodes worse than a sentence with context; measured over four answers, 12 s brought the
+streaming word error rate level with whole-file transcription where 8 s was 1.4 points worse, see
+docs/benchmarks-transcription.md), and each utterance is prompted with the end of the text before
+it, so words at the cuts read as they would in one transcription of the whole file (unless that text
+is a repetition loop, which the prompt would carry on). The language is detected on the first
+utterance and then kept.
+
+Joining short utterances would leave up to ``min_utterance_s`` of speech for ``finish`` to decode.
+So at every pause the worker, when it has nothing else to do, decodes the utterance so far
+*speculatively*: if the speaker goes on, the result is dropped; if the answer ends in that pause
+(as answers do: the speaker stops, then presses "done"), ``finish`` finds the last utterance already
+decoded. A speculative decode is the decode a cut at that pause would have made (same audio, same
+prompt), so speculation changes when the work is done, never the transcript. It only runs while no
+streaming transcriber of this process is decoding, so under load it gives way to real work.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import logging
 import threading
+import zlib
+from collections.abc import Iterator
 
 import av
 import numpy as np
@@ -31,6 +45,34 @@ log = logging.getLogger(__name__)
 SPEECH_THRESHOLD = 0.5
 SILENCE_THRESHOLD = 0.35
 PROMPT_WORDS = 24
+#: Whisper's own threshold for a repetitive decode (gzip compression ratio of the text)
+MAX_PROMPT_COMPRESSION = 2.4
+
+
+def _compression_ratio(text: str) -> float:
+    data = text.encode("utf-8")
+    return len(data) / len(zlib.compress(data)) if data else 0.0
+
+
+class _Decodes:
+    """How many streaming decodes run in this process: speculation waits for none."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.running = 0
+
+    @contextlib.contextmanager
+    def one(self) -> Iterator[None]:
+        with self._lock:
+            self.running += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.running -= 1
+
+
+_decodes = _Decodes()
 
 
 class StreamingTranscriber:
@@ -43,10 +85,12 @@ class StreamingTranscriber:
         language: str | None = None,
         sample_rate: int = SAMPLE_RATE,
         min_pause_s: float = 0.5,
-        min_utterance_s: float = 8.0,
+        min_utterance_s: float = 12.0,
         max_utterance_s: float = 25.0,
         filler_prompt: bool = True,
+        speculate: bool = True,
     ) -> None:
+        self._speculate = speculate
         self._filler_prompt = filler_prompt
         self.engine = engine
         self.language = None if language in (None, "", "auto") else language
@@ -73,7 +117,14 @@ class StreamingTranscriber:
         self._segments: list[Segment] = []
         self._detected: str | None = None
         self._idle_keep = SAMPLE_RATE // 2
+        #: a pause inside an utterance still too short to cut: where a cut there would be
+        self._pause_point: int | None = None
+        #: (end, (segments, language)) of the speculative decode of [cut, end), while no speech came after it
+        self._guess: tuple[int, tuple[list[Segment], str]] | None = None
         self.utterances = 0
+        #: speculative decodes made, and how many of them became the transcript
+        self.guesses = 0
+        self.guesses_used = 0
         self._thread = threading.Thread(target=self._run, name="streaming-transcriber", daemon=True)
         self._thread.start()
 
@@ -131,6 +182,8 @@ class StreamingTranscriber:
                         self._transcribe_until(self._total)
                     self._result.set_result(self._transcript())
                     return
+                if self._pause_point is not None and self._speculate and self._idle():
+                    self._guess_until(self._pause_point)
         except BaseException as exc:  # noqa: BLE001 - handed to the awaiting caller
             log.exception("streaming transcription failed")
             if not self._result.done():
@@ -142,6 +195,7 @@ class StreamingTranscriber:
             if p >= SPEECH_THRESHOLD:
                 self._speech_in_pending = True
                 self._silence_run = 0
+                self._pause_point = self._guess = None  # the speaker went on
                 continue
             if p < SILENCE_THRESHOLD or self._silence_run:
                 self._silence_run += 1
@@ -153,42 +207,73 @@ class StreamingTranscriber:
             length = pos - self._cut
             paused = self._silence_run >= self._pause_windows and length >= self._min_utterance
             too_long = self._silence_run >= 4 and length >= self._max_utterance
+            # cut inside the pause, leaving a little silence on each side
+            point = pos - self._silence_run * WINDOW // 2
             if paused or too_long:
-                # cut inside the pause, leaving a little silence on each side
-                back = max(0, self._silence_run * WINDOW // 2)
-                self._transcribe_until(pos - back)
+                self._transcribe_until(point)
+            elif self._silence_run == self._pause_windows:
+                self._pause_point = point
 
     def _transcribe_until(self, end: int) -> None:
         if end <= self._cut:
             return
+        if self._guess is not None:  # decoded speculatively earlier in this pause: only silence since
+            end, decoded = self._guess
+            self.guesses_used += 1
+        else:
+            decoded = self._decode(end)
+        self._commit(decoded, end)
+
+    def _guess_until(self, end: int) -> None:
+        if _decodes.running:
+            return  # another transcriber is decoding: try again after the next piece of audio
+        self._pause_point = None
+        if end > self._cut and self._guess is None:
+            self._guess = (end, self._decode(end))
+            self.guesses += 1
+
+    def _idle(self) -> bool:
+        with self._cond:
+            return not self._incoming and not self._ended
+
+    def _decode(self, end: int) -> tuple[list[Segment], str]:
+        """Transcribe [cut, end) with the text so far as prompt: segments timed in the whole answer,
+        and the language heard. Changes nothing: a guess may be dropped."""
         audio = self._slice(self._cut, end)
         offset = self._cut / SAMPLE_RATE
-        prompt = self._prompt()
-        tr = self.engine.transcribe(audio, language=self.language, initial_prompt=prompt)
-        if self.language is None and tr.segments:
-            self.language = tr.language
-        self._detected = tr.language
-        for seg in tr.segments:
-            self._segments.append(
-                Segment(
-                    seg.start + offset,
-                    seg.end + offset,
-                    seg.text,
-                    tuple(Word(w.word, w.start + offset, w.end + offset, w.probability) for w in seg.words),
-                )
+        with _decodes.one():
+            tr = self.engine.transcribe(audio, language=self.language, initial_prompt=self._prompt())
+        return [
+            Segment(
+                seg.start + offset,
+                seg.end + offset,
+                seg.text,
+                tuple(Word(w.word, w.start + offset, w.end + offset, w.probability) for w in seg.words),
             )
+            for seg in tr.segments
+        ], tr.language
+
+    def _commit(self, decoded: tuple[list[Segment], str], end: int) -> None:
+        segments, language = decoded
+        if self.language is None and segments:
+            self.language = language  # detected on the first utterance with words, then kept
+        self._detected = language
+        self._segments.extend(segments)
         self.utterances += 1
-        log.debug("utterance %d: %.2f-%.2f s", self.utterances, offset, end / SAMPLE_RATE)
+        log.debug("utterance %d: %.2f-%.2f s", self.utterances, self._cut / SAMPLE_RATE, end / SAMPLE_RATE)
         self._cut = end
         self._speech_in_pending = False
+        self._pause_point = self._guess = None
         self._drop_before(end)
 
     def _prompt(self) -> str | None:
         if not self._segments or self.language is None:
             return None  # the engine's own filler prompt
-        words = " ".join(s.text for s in self._segments).split()[-PROMPT_WORDS:]
+        words = " ".join(" ".join(s.text for s in self._segments).split()[-PROMPT_WORDS:])
         fillers = FILLER_PROMPTS.get(self.language, "") if self._filler_prompt else ""
-        return f"{fillers} {' '.join(words)}".strip()
+        if _compression_ratio(words) > MAX_PROMPT_COMPRESSION:
+            words = ""  # a repetition loop ("Good morning. Good morning. ..."): do not carry it on
+        return f"{fillers} {words}".strip()
 
     def _slice(self, start: int, end: int) -> np.ndarray:
         buf = np.concatenate(self._audio) if len(self._audio) > 1 else self._audio[0]

@@ -14,7 +14,7 @@ from interview.transcribe.engine import Engine
 from interview.transcribe.streaming import StreamingTranscriber
 from interview.transcribe.types import Transcript
 
-from .conftest import words_of
+from .conftest import SENTENCES, words_of
 
 pytestmark = pytest.mark.slow
 
@@ -39,8 +39,11 @@ async def test_streaming_gives_the_words_of_whole_file(base_engine: Engine, answ
     tr = await st.finish()
     assert st.utterances >= 2  # it was cut at pauses
     assert abs(tr.duration - whole.duration) < 0.05
-    a, b = _words(whole), _words(tr)
-    assert jiwer.wer(a, b) <= 0.1, (a, b)
+    # against the words spoken: whole-file transcription itself now and then adds a few words in
+    # the final silence ("so uh so so"), so it is a bound, not the reference
+    spoken = " ".join(re.sub(r"[^\w']+", " ", " ".join(SENTENCES).lower()).split())
+    streamed, whole_wer = jiwer.wer(spoken, _words(tr)), jiwer.wer(spoken, _words(whole))
+    assert streamed <= max(0.1, whole_wer + 0.05), (_words(whole), _words(tr))
     starts = [w.start for w in tr.words]
     assert starts == sorted(starts) and tr.words[-1].end <= tr.duration + 0.05
     # the same words appear at about the same times
@@ -67,6 +70,46 @@ async def test_transcribes_while_fed_and_finishes_fast(base_engine: Engine, answ
     assert tr.language == "en"
     assert {"steel", "factory", "engineers"} <= words_of(tr.text)
     assert latency < 8.0  # generous on a loaded 2-core machine; the benchmark measures it properly
+
+
+async def _wait_for(check: object, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not check() and time.monotonic() < deadline:  # type: ignore[operator]  # noqa: ASYNC110
+        await asyncio.sleep(0.05)
+    assert check(), "timed out"  # type: ignore[operator]
+
+
+async def test_a_guess_in_the_final_pause_is_the_last_utterance(base_engine: Engine, answer: Path) -> None:
+    """The last utterance, decoded speculatively while the answer's final pause lasts, is used as is:
+    ``finish`` has nothing left to decode, and the words are those of a transcriber that never guesses."""
+    samples = decode_audio(answer)  # five sentences, each followed by a 1 s pause
+    plain = StreamingTranscriber(base_engine, language="en", speculate=False)
+    plain.feed(samples)
+    expected = await plain.finish()
+    assert plain.guesses == 0
+
+    st = StreamingTranscriber(base_engine, language="en")
+    st.feed(samples)  # one piece: the worker cuts once past 12 s, then reaches the final pause
+    await _wait_for(lambda: st.guesses >= 1)
+    started = time.perf_counter()
+    tr = await st.finish()
+    latency = time.perf_counter() - started
+    assert st.guesses_used == 1 and st.utterances == plain.utterances == 2
+    assert latency < 0.5  # nothing was left to decode
+    assert jiwer.wer(_words(expected), _words(tr)) <= 0.05, (_words(expected), _words(tr))
+    assert abs(tr.words[-1].end - expected.words[-1].end) < 0.5
+
+
+async def test_speech_after_a_guess_is_not_lost(base_engine: Engine, answer: Path, jfk: Path) -> None:
+    st = StreamingTranscriber(base_engine, language="en")
+    st.feed(decode_audio(answer))
+    await _wait_for(lambda: st.guesses >= 1)
+    st.feed(decode_audio(jfk))  # the speaker went on after the pause: the guess is dropped
+    tr = await st.finish()
+    words = words_of(tr.text)
+    assert {"steel", "engineers"} <= words  # the answer ...
+    assert {"country", "americans"} <= words  # ... and what came after the guess
+    assert tr.words[-1].end > 25
 
 
 async def test_int16_at_48k_is_resampled(tiny_engine: Engine, jfk: Path) -> None:
