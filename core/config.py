@@ -89,6 +89,10 @@ class Settings(BaseSettings):
     )
     turn_ttl: int = Field(default=3600, ge=60, description="Seconds a TURN credential is valid.")
     room_token_ttl: int = Field(default=300, ge=10, description="Seconds a room join token is valid.")
+    room_stream_transcripts: bool = Field(
+        default=True,
+        description="Transcribe room recordings while the interview goes on (off: queue them after).",
+    )
 
     @field_validator("database_url", "redis_url", "secret_key", "turn_secret", mode="before")
     @classmethod

@@ -8,8 +8,11 @@ the settings (Redis with ``ALLWORK_REDIS_URL``, else in-process), and adds one
 Recording with consent: when the last participant agrees on screen, the node that received
 that answer starts a :class:`~interview.rooms.recorder.RoomRecorder` (a server-side aiortc
 peer) that joins the room through this node's own endpoint. Each participant's file becomes
-a ``Recording`` row and a transcription job on the app's transcription queue (in-process, or
-arq on Redis for ``allwork worker`` processes).
+a ``Recording`` row and a transcription job. The recorder transcribes each participant while the
+interview goes on (``ALLWORK_ROOM_STREAM_TRANSCRIPTS``, on by default), so the job is stored
+``done`` moments after the participant leaves; when streaming is off, the model is not here, or
+streaming failed, the job goes on the app's transcription queue instead (in-process, or arq on
+Redis for ``allwork worker`` processes).
 """
 
 from __future__ import annotations
@@ -29,11 +32,15 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.config import Settings
+from core.errors import AllWorkError
 from interview.rooms import service
 from interview.rooms.hooks import signaling_hooks
 from interview.rooms.recorder import RoomRecorder
 from interview.signaling.options import SignalingOptions
 from interview.signaling.server import SIGNALING, setup_signaling
+from interview.transcribe.engine import Engine, load_engine
+from interview.transcribe.streaming import StreamingTranscriber
+from interview.transcribe.types import Transcript
 from web.keys import SESSIONS, TRANSCRIPTION
 from web.rooms_i18n import ROOM_STATE_LABELS, kst
 from web.security import Handler, current_user
@@ -112,15 +119,34 @@ async def _media_seconds(path: Path) -> float:
     return await asyncio.to_thread(probe)
 
 
-async def _transcribe(app: web.Application, path: Path, user_id: int) -> str | None:
-    """Queue a transcription of one participant's audio: the job row, then the queue after commit."""
-    from interview.transcribe.jobs import submit
+async def _transcribe(
+    app: web.Application, path: Path, user_id: int, transcript: Transcript | None
+) -> str | None:
+    """A transcription job for one participant's audio: the job row first, then either the transcript
+    streamed during the interview stored at once, or the job queued after commit."""
+    from interview.transcribe.jobs import complete, submit
 
-    job_id = await submit(app_sessions(app), str(path), language=None, owner_id=user_id, kind="interview")
+    sessions = app_sessions(app)
+    job_id = await submit(sessions, str(path), language=None, owner_id=user_id, kind="interview")
+    if transcript is not None:
+        await complete(sessions, job_id, "streaming", transcript)
+        return str(job_id)
     queue = app.get(TRANSCRIPTION)
     if queue is not None:
         await queue.enqueue(job_id)
     return str(job_id)
+
+
+async def _streaming_engine(app: web.Application) -> Engine | None:
+    """The Whisper engine for transcribing rooms while they run, or None (off, or no model here)."""
+    settings = app[ROOMS].settings
+    if not settings.room_stream_transcripts:
+        return None
+    try:
+        return await asyncio.to_thread(load_engine, settings)
+    except AllWorkError as exc:
+        log.warning("rooms: no streaming transcripts (%s); recordings are queued for transcription", exc)
+        return None
 
 
 async def start_recorder(app: web.Application, room_id: int) -> bool:
@@ -137,8 +163,13 @@ async def start_recorder(app: web.Application, room_id: int) -> bool:
         return False
     token = await service.issue_recorder_token(sessions, runtime.settings, room_id)
 
-    async def on_recording(user_id: int, audio: Path) -> None:
-        job = await _transcribe(app, audio, user_id)
+    engine = await _streaming_engine(app)
+
+    def transcriber_for(user_id: int) -> StreamingTranscriber | None:
+        return None if engine is None else StreamingTranscriber(engine, language=None)
+
+    async def on_recording(user_id: int, audio: Path, transcript: Transcript | None) -> None:
+        job = await _transcribe(app, audio, user_id, transcript)
         await service.add_recording(
             sessions,
             room_id,
@@ -154,7 +185,12 @@ async def start_recorder(app: web.Application, room_id: int) -> bool:
             )
 
     recorder = RoomRecorder(
-        runtime.local_ws_url, token, room_id, runtime.recordings_dir / f"room{room_id}", on_recording
+        runtime.local_ws_url,
+        token,
+        room_id,
+        runtime.recordings_dir / f"room{room_id}",
+        on_recording,
+        transcriber_for=transcriber_for,
     )
     runtime.recorders[room_id] = recorder
 

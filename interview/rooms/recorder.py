@@ -5,8 +5,14 @@ has agreed on screen (:func:`interview.rooms.service.issue_recorder_token`). It 
 the same WebSocket endpoint as the browsers, offers each participant a receive-only
 connection, and writes each participant's audio to its own Ogg/Opus file (and video, when
 sent, to its own WebM/VP8 file). When a participant leaves, the room ends or the recorder
-is stopped, each audio file is handed to ``on_recording(user_id, path)`` — the
+is stopped, each audio file is handed to ``on_recording(user_id, path, transcript)`` — the
 transcription package transcribes each speaker separately, so no diarization is needed.
+
+With ``transcriber_for``, each participant's audio is also fed, while the interview goes on,
+to a :class:`~interview.transcribe.streaming.StreamingTranscriber` (through aiortc's
+``MediaRelay``, so the file and the transcriber read the same frames): ``transcript`` is then
+ready moments after the participant leaves. It is ``None`` without a transcriber or when
+streaming failed; the caller queues a transcription of the file instead.
 
 Browsers never offer to a peer whose role is ``recorder``; they answer its offer and add
 their microphone and camera tracks (see docs/signaling.md).
@@ -24,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import av
 from aiortc import (
     MediaStreamTrack,
     RTCConfiguration,
@@ -31,12 +38,18 @@ from aiortc import (
     RTCPeerConnection,
     RTCSessionDescription,
 )
-from aiortc.contrib.media import MediaRecorder
+from aiortc.contrib.media import MediaRecorder, MediaRelay
+from aiortc.mediastreams import MediaStreamError
 from aiortc.sdp import candidate_from_sdp
+
+from interview.transcribe.streaming import StreamingTranscriber
+from interview.transcribe.types import Transcript
 
 log = logging.getLogger(__name__)
 
-OnRecording = Callable[[int, Path], Awaitable[None]]
+OnRecording = Callable[[int, Path, Transcript | None], Awaitable[None]]
+#: a streaming transcriber for a participant (by user id), or None to transcribe the file later
+TranscriberFor = Callable[[int], StreamingTranscriber | None]
 
 
 @dataclass
@@ -50,6 +63,8 @@ class RecordedPeer:
     tracks: list[MediaStreamTrack] = field(default_factory=list)
     started: bool = False
     done: bool = False
+    transcriber: StreamingTranscriber | None = None
+    pump: asyncio.Task[None] | None = None
 
 
 def _rtc_config(servers: list[dict[str, Any]]) -> RTCConfiguration:
@@ -74,7 +89,10 @@ class RoomRecorder:
         *,
         record_video: bool = True,
         ice_servers: list[dict[str, Any]] | None = None,
+        transcriber_for: TranscriberFor | None = None,
     ) -> None:
+        self.transcriber_for = transcriber_for
+        self._relay = MediaRelay()
         self.ws_url = ws_url
         self.token = token
         self.room_id = room_id
@@ -195,7 +213,15 @@ class RoomRecorder:
         for track in peer.tracks:
             path = peer.audio_path if track.kind == "audio" else peer.video_path
             rec = MediaRecorder(str(path))
-            rec.addTrack(track)
+            if track.kind == "audio" and self.transcriber_for is not None and peer.transcriber is None:
+                peer.transcriber = self.transcriber_for(peer.user_id)
+            if peer.transcriber is not None and track.kind == "audio":
+                rec.addTrack(self._relay.subscribe(track))
+                peer.pump = asyncio.create_task(
+                    _pump(self._relay.subscribe(track), peer.transcriber), name=f"transcribe-{peer.peer_id}"
+                )
+            else:
+                rec.addTrack(track)
             await rec.start()
             peer.recorders.append(rec)
 
@@ -207,13 +233,40 @@ class RoomRecorder:
             with contextlib.suppress(Exception):
                 await rec.stop()
         await peer.pc.close()
+        transcript = await self._transcript(peer)
         if peer.recorders and peer.audio_path.exists() and peer.audio_path.stat().st_size > 0:
             self.files.append((peer.user_id, peer.audio_path))
             try:
-                await self.on_recording(peer.user_id, peer.audio_path)
+                await self.on_recording(peer.user_id, peer.audio_path, transcript)
             except Exception:
                 log.exception("room %s recorder: on_recording failed for user %s", self.room_id, peer.user_id)
+
+    async def _transcript(self, peer: RecordedPeer) -> Transcript | None:
+        """The participant's streamed transcript, or None (no transcriber, or it failed)."""
+        if peer.transcriber is None:
+            return None
+        if peer.pump is not None:
+            peer.pump.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await peer.pump
+        try:
+            return await peer.transcriber.finish()
+        except Exception:
+            log.exception("room %s recorder: streaming transcript of %s failed", self.room_id, peer.peer_id)
+            return None
 
     async def _send(self, msg: dict[str, Any]) -> None:
         if self._ws is not None and not self._ws.closed:
             await self._ws.send_str(json.dumps(msg))
+
+
+async def _pump(track: MediaStreamTrack, transcriber: StreamingTranscriber) -> None:
+    """Feed a participant's audio frames, as 16 kHz mono, to the streaming transcriber."""
+    resampler = av.AudioResampler(format="s16", layout="mono", rate=16000)
+    while True:
+        try:
+            frame = await track.recv()
+        except MediaStreamError:
+            return
+        for out in resampler.resample(frame):  # type: ignore[arg-type]
+            transcriber.feed(out.to_ndarray().reshape(-1))

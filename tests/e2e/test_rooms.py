@@ -189,6 +189,19 @@ async def _transcription_job_ids(database_url: str) -> list[int]:
         await conn.close()
 
 
+async def _transcription_jobs(database_url: str) -> list[dict[str, Any]]:
+    import asyncpg
+
+    conn = await asyncpg.connect(database_url.replace("postgresql+asyncpg://", "postgresql://", 1))
+    try:
+        rows = await conn.fetch(
+            "SELECT id, status::text AS status, result::text AS result FROM transcription_jobs"
+        )
+        return [{**dict(r), "result": json.loads(r["result"]) if r["result"] else None} for r in rows]
+    finally:
+        await conn.close()
+
+
 def _forget_transcription_jobs(database_url: str) -> None:
     """Our recordings' transcription jobs went to the shared Redis (arq job ids are global there):
     take them out again so they never block another test's job with the same number."""
@@ -548,8 +561,11 @@ def test_recording_with_everyones_consent(cluster: Cluster, media_browser: Brows
                 frames = sum(1 for _ in container.decode(stream))
                 duration = float(container.duration or 0) / 1_000_000
             assert frames > 0 and duration > 1.0, (path, duration)
-        # each voice was handed to transcription (a queued job per participant)
-        assert len(_run(_transcription_job_ids(cluster.database_url))) == 2
+        # each voice was transcribed while the interview went on: a finished job per participant
+        jobs = _run(_transcription_jobs(cluster.database_url))
+        assert len(jobs) == 2, jobs
+        assert all(j["status"].lower() == "done" for j in jobs), jobs
+        assert all(j["result"]["duration"] > 1.0 and "segments" in j["result"] for j in jobs), jobs
         _forget_transcription_jobs(cluster.database_url)
         # the interviewer fills in the scorecard from the room's end screen
         boss.goto(f"{cluster.b.url}/rooms/{room}/scorecard")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import fractions
 import json
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -18,10 +19,13 @@ from aiohttp.test_utils import TestServer
 from aiortc import RTCPeerConnection, RTCSessionDescription, VideoStreamTrack
 from aiortc.contrib.media import MediaPlayer
 
-from core.config import Settings
-from interview.rooms.recorder import RoomRecorder
+from core.config import Settings, load_settings
+from interview.rooms.recorder import RoomRecorder, TranscriberFor
 from interview.signaling.server import setup_signaling
 from interview.signaling.tokens import RoomRole, issue_room_token
+from interview.transcribe.engine import Engine, load_engine
+from interview.transcribe.streaming import StreamingTranscriber
+from interview.transcribe.types import Transcript
 
 pytestmark = pytest.mark.slow
 
@@ -35,8 +39,9 @@ def speech(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
         1: ("ko", "안녕하세요. 지원해 주셔서 감사합니다. 자기소개를 부탁드립니다."),
         2: ("en", "Good morning. I worked as a plant manager for twenty five years."),
     }.items():
-        path = folder / f"user{user}.wav"
-        subprocess.run(["espeak-ng", "-v", voice, "-s", "150", "-w", str(path), text], check=True)
+        raw, path = folder / f"user{user}-raw.wav", folder / f"user{user}.wav"
+        subprocess.run(["espeak-ng", "-v", voice, "-s", "150", "-w", str(raw), text], check=True)
+        subprocess.run(["sox", str(raw), str(path), "pad", "0", "1.0"], check=True)  # a pause between loops
         out[user] = path
     return out
 
@@ -123,25 +128,32 @@ def _audio_facts(path: Path) -> tuple[float, float]:
     return len(pcm) / rate / channels, float(np.sqrt(np.mean(np.square(pcm))))
 
 
-async def test_recorder_writes_one_playable_file_per_participant(
-    settings: Settings, speech: dict[int, Path], tmp_path: Path
-) -> None:
+Handed = list[tuple[int, Path, Transcript | None]]
+
+
+async def _record_room(
+    settings: Settings, speech: dict[int, Path], tmp_path: Path, transcriber_for: TranscriberFor | None = None
+) -> tuple[list[tuple[int, Path]], Handed]:
+    """Interviewer (Korean, with video) and candidate (English) in room 1 with the recorder; the
+    candidate leaves first, then the interviewer."""
     app = web.Application()
     setup_signaling(app, settings)
     server = TestServer(app)
     await server.start_server()
     url = str(server.make_url("/ws/signal"))
-    handed: list[tuple[int, Path]] = []
+    handed: Handed = []
 
-    async def on_recording(user_id: int, path: Path) -> None:
-        handed.append((user_id, path))
+    async def on_recording(user_id: int, path: Path, transcript: Transcript | None) -> None:
+        handed.append((user_id, path, transcript))
 
     def tok(uid: int, role: RoomRole) -> str:
         return issue_room_token(settings, user_id=uid, room_id=1, role=role, name=f"user{uid}")
 
     interviewer = Participant(url, tok(1, RoomRole.INTERVIEWER), speech[1], video=True)
     candidate = Participant(url, tok(2, RoomRole.CANDIDATE), speech[2], video=False)
-    recorder = RoomRecorder(url, tok(0, RoomRole.RECORDER), 1, tmp_path / "rec", on_recording)
+    recorder = RoomRecorder(
+        url, tok(0, RoomRole.RECORDER), 1, tmp_path / "rec", on_recording, transcriber_for=transcriber_for
+    )
     try:
         async with aiohttp.ClientSession() as http:
             await interviewer.start(http)
@@ -159,7 +171,7 @@ async def test_recorder_writes_one_playable_file_per_participant(
                 ),
                 30,
             )
-            await asyncio.sleep(1.0)  # a little more speech in the files
+            await asyncio.sleep(1.0 if transcriber_for is None else 6.0)  # more speech in the files
             await candidate.leave()
             await _until(lambda: len(handed) == 1, 15)
             assert handed[0][0] == 2
@@ -170,8 +182,16 @@ async def test_recorder_writes_one_playable_file_per_participant(
         await interviewer.leave()
         await candidate.leave()
         await server.close()
+    return files, handed
 
-    assert sorted(uid for uid, _ in files) == [1, 2] and sorted(handed) == sorted(files)
+
+async def test_recorder_writes_one_playable_file_per_participant(
+    settings: Settings, speech: dict[int, Path], tmp_path: Path
+) -> None:
+    files, handed = await _record_room(settings, speech, tmp_path)
+    assert sorted(uid for uid, _ in files) == [1, 2]
+    assert sorted((uid, path) for uid, path, _ in handed) == sorted(files)
+    assert all(transcript is None for _, _, transcript in handed)  # no transcriber: queued later
     paths = {uid: path for uid, path in files}
     assert paths[1] != paths[2] and all(p.suffix == ".ogg" for p in paths.values())
     for path in paths.values():
@@ -183,3 +203,45 @@ async def test_recorder_writes_one_playable_file_per_participant(
     with av.open(str(video)) as container:
         frames = [f for _, f in zip(range(5), container.decode(video=0), strict=False)]
     assert len(frames) >= 1 and frames[0].width == 160
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.sub(r"[^\w']+", " ", text.lower()).split())
+
+
+@pytest.fixture(scope="module")
+def tiny_en(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    """The bundled English tiny model (fast enough to follow two speakers on two cores)."""
+    settings = load_settings(data_dir=tmp_path_factory.mktemp("rooms_model"), whisper_threads=2)
+    return load_engine(settings, "tiny.en")
+
+
+async def test_recorder_transcribes_while_the_interview_goes_on(
+    settings: Settings, speech: dict[int, Path], tmp_path: Path, tiny_en: Engine
+) -> None:
+    """The candidate's words arrive with the file when the candidate leaves; a participant without
+    a transcriber (here the interviewer) gets None, which the app turns into a queued job."""
+    made: dict[int, StreamingTranscriber] = {}
+
+    def transcriber_for(user_id: int) -> StreamingTranscriber | None:
+        if user_id == 1:
+            return None
+        made[user_id] = StreamingTranscriber(tiny_en, language="en")
+        return made[user_id]
+
+    files, handed = await _record_room(settings, speech, tmp_path, transcriber_for)
+    by_user = {uid: (path, transcript) for uid, path, transcript in handed}
+    assert sorted(by_user) == [1, 2] and by_user[1][1] is None
+    transcript = by_user[2][1]
+    assert transcript is not None and transcript.language == "en"
+    # the espeak text, looped every ~5 s ("Good morning. I worked as a plant manager for twenty five
+    # years."); tiny.en hears robotic speech through Opus imperfectly ("I work Tana plan to manage a
+    # fort 25 years"), and as badly when it transcribes the file whole, so the test counts the loops
+    text = _plain(transcript.text)
+    assert {"morning", "years"} <= set(text.split()), transcript.text
+    loops = text.count("good morning")
+    assert transcript.duration / 10 <= loops <= transcript.duration / 2, transcript.text  # all heard, no loop
+    assert transcript.words[-1].end > transcript.duration - 8  # transcribed up to the end
+    duration, _ = _audio_facts(by_user[2][0])
+    assert abs(transcript.duration - duration) < 1.5  # the transcriber heard what the file holds
+    assert made[2].utterances >= 1
