@@ -45,7 +45,7 @@ format: install-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: install
+bench: install-test
 	$(BIN)/python bench/bench_matching.py
 	$(BIN)/python bench/bench_signaling.py
 	$(BIN)/python bench/bench_transcribe.py --quick

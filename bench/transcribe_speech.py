@@ -1,7 +1,13 @@
 """Speech with a known text for the transcription benchmark: espeak-ng + sox, and scoring with jiwer.
 
 ``make_answer`` speaks sentences with pauses between them (like an interview answer) into a
-16 kHz mono WAV; ``wer`` and ``filler_survival`` compare a transcript with the text spoken.
+16 kHz mono WAV; ``wer``, ``strict_wer`` and ``filler_survival`` compare a transcript with the
+text spoken. ``ANSWERS`` is the set of answers (two texts, two voices, four speaking rates and
+pause lengths) over which streaming and whole-file transcription are compared.
+
+``wer`` is the word error rate as Whisper's authors report it: both texts through Whisper's
+``EnglishTextNormalizer`` (numbers as digits, "I'm" as "I am", fillers removed: fillers are
+counted by ``filler_survival``). ``strict_wer`` counts every word as written, fillers included.
 """
 
 from __future__ import annotations
@@ -31,6 +37,36 @@ ANSWER = [
     "Um, I believe my experience fits this position well.",
     "I can start next month, and I am happy to work on site every day.",
     "Thank you for listening. Uh, I am ready for your questions.",
+    "In my free time I teach a quality course at the community center.",
+    "Uh, many of my students are younger than my own children.",
+    "They ask good questions, and, um, they keep me up to date.",
+    "Working with them showed me that I still enjoy learning every week.",
+]
+#: a second answer, other words and other numbers
+ANSWER2 = [
+    "Hello, and thank you for the chance to speak with you.",
+    "Um, I spent twenty five years in logistics, mostly in warehouses near Busan.",
+    "I started as a forklift driver and became the manager of the whole site.",
+    "Uh, we handled about three hundred trucks a day at the busiest time.",
+    "The hardest part was planning the shifts so that nobody worked too long.",
+    "I introduced a simple schedule on a whiteboard, and, um, people liked it.",
+    "Later we moved the schedule into a computer system, which I helped choose.",
+    "Hmm, I am not an expert in software, but I learn new tools quickly.",
+    "My former colleagues say that I am calm when something goes wrong.",
+    "Once a storm closed the port for three days, uh, and we had to reroute everything.",
+    "We called every customer ourselves and explained the new delivery dates.",
+    "Not one customer left us after that week.",
+    "I would like to bring that kind of care to your company.",
+    "Um, I can work full time, and I live close to your office.",
+    "Thank you. I am glad to answer any questions you have.",
+]
+#: (name, sentences, espeak voice, words per minute, pause after each sentence in s); "a" is the
+#: 2-minute answer of the latency measurement
+ANSWERS = [
+    ("a", ANSWER, "en", 150, 1.5),
+    ("b", ANSWER, "en-us", 165, 0.8),
+    ("c", ANSWER2, "en", 140, 1.2),
+    ("d", ANSWER2, "en-us", 155, 1.0),
 ]
 FILLERS = {"um", "uh", "er", "hmm"}
 _FILLER_SPELLINGS = {
@@ -49,7 +85,9 @@ def speak(text: str, path: Path, *, rate: int = 150, voice: str = "en") -> Path:
     return path
 
 
-def make_answer(sentences: list[str], path: Path, *, pause_s: float = 1.0, rate: int = 150) -> Path:
+def make_answer(
+    sentences: list[str], path: Path, *, pause_s: float = 1.0, rate: int = 150, voice: str = "en"
+) -> Path:
     """Speak ``sentences`` with ``pause_s`` of silence between them into a 16 kHz mono WAV."""
     with tempfile.TemporaryDirectory() as tmp:
         parts: list[str] = []
@@ -59,7 +97,7 @@ def make_answer(sentences: list[str], path: Path, *, pause_s: float = 1.0, rate:
             check=True,
         )
         for i, sentence in enumerate(sentences):
-            part = speak(sentence, Path(tmp) / f"s{i}.wav", rate=rate)
+            part = speak(sentence, Path(tmp) / f"s{i}.wav", rate=rate, voice=voice)
             parts += [str(part), str(silence)]
         subprocess.run(["sox", *parts, "-r", "16000", "-c", "1", "-b", "16", str(path)], check=True)
     return path
@@ -71,6 +109,15 @@ def normalize(text: str) -> str:
 
 
 def wer(reference: str, hypothesis: str) -> float:
+    """WER after Whisper's English normalizer (from the openai-whisper extra)."""
+    from whisper.normalizers import EnglishTextNormalizer
+
+    n = EnglishTextNormalizer()
+    return float(jiwer.wer(n(reference), n(hypothesis) or "<empty>"))
+
+
+def strict_wer(reference: str, hypothesis: str) -> float:
+    """WER over lower-cased, punctuation-free words: "twelve" against "12" and "I'm" against "I am" count."""
     return float(jiwer.wer(normalize(reference), normalize(hypothesis) or "<empty>"))
 
 
