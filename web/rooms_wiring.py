@@ -59,6 +59,8 @@ class RoomsRuntime:
     local_ws_url: str | None = None
     recorders: dict[int, RoomRecorder] = field(default_factory=dict)
     tasks: dict[int, asyncio.Task[Any]] = field(default_factory=dict)
+    #: the Whisper model for streaming room transcripts, loading in a thread (None: not started)
+    engine_loading: asyncio.Task[Engine | None] | None = None
 
     @property
     def recordings_dir(self) -> Path:
@@ -137,16 +139,28 @@ async def _transcribe(
     return str(job_id)
 
 
-async def _streaming_engine(app: web.Application) -> Engine | None:
-    """The Whisper engine for transcribing rooms while they run, or None (off, or no model here)."""
-    settings = app[ROOMS].settings
-    if not settings.room_stream_transcripts:
-        return None
+def preload_transcription(app: web.Application) -> None:
+    """Start loading the Whisper model for streaming room transcripts (once per process), so that it
+    is ready when a room's participants agree to be recorded. Participants joining a room call it."""
+    runtime = app[ROOMS]
+    if runtime.engine_loading is None and runtime.settings.room_stream_transcripts:
+        runtime.engine_loading = asyncio.create_task(_load_engine(runtime.settings), name="room-whisper")
+
+
+async def _load_engine(settings: Settings) -> Engine | None:
     try:
         return await asyncio.to_thread(load_engine, settings)
     except AllWorkError as exc:
         log.warning("rooms: no streaming transcripts (%s); recordings are queued for transcription", exc)
         return None
+
+
+def _loaded_engine(app: web.Application) -> Engine | None:
+    """The streaming engine if it has loaded; None while it loads (recording never waits for it)."""
+    task = app[ROOMS].engine_loading
+    if task is None or not task.done() or task.cancelled():
+        return None
+    return task.result()
 
 
 async def start_recorder(app: web.Application, room_id: int) -> bool:
@@ -163,9 +177,10 @@ async def start_recorder(app: web.Application, room_id: int) -> bool:
         return False
     token = await service.issue_recorder_token(sessions, runtime.settings, room_id)
 
-    engine = await _streaming_engine(app)
+    preload_transcription(app)
 
     def transcriber_for(user_id: int) -> StreamingTranscriber | None:
+        engine = _loaded_engine(app)
         return None if engine is None else StreamingTranscriber(engine, language=None)
 
     async def on_recording(user_id: int, audio: Path, transcript: Transcript | None) -> None:
@@ -212,6 +227,8 @@ async def start_recorder(app: web.Application, room_id: int) -> bool:
 async def _recorders_ctx(app: web.Application) -> AsyncIterator[None]:
     yield
     runtime = app[ROOMS]
+    if runtime.engine_loading is not None and not runtime.engine_loading.done():
+        runtime.engine_loading.cancel()  # the loading thread finishes on its own; nobody waits for it
     for recorder in list(runtime.recorders.values()):
         with contextlib.suppress(Exception):
             await recorder.stop()

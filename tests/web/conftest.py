@@ -19,7 +19,11 @@ CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 @pytest.fixture
 def app_settings(data_dir: Path, sqlite_url: str) -> Settings:
-    return load_settings(data_dir=data_dir, database_url=sqlite_url, login_max_failures=3)
+    """The app's settings for page tests. Room recordings are queued, not streamed: these tests run no
+    recorder, and would otherwise load Whisper for every room token (tests/e2e/test_rooms.py streams)."""
+    return load_settings(
+        data_dir=data_dir, database_url=sqlite_url, login_max_failures=3, room_stream_transcripts=False
+    )
 
 
 @pytest.fixture

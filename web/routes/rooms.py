@@ -27,7 +27,7 @@ from web.keys import SESSIONS, SETTINGS
 from web.render import flash, gettext_for, render
 from web.rooms_forms import FIELDS, RoomChoices, read_new_room, room_choices
 from web.rooms_i18n import KST, room_js_text
-from web.rooms_wiring import remember_local_url
+from web.rooms_wiring import preload_transcription, remember_local_url
 from web.security import current_user, requires
 
 routes = web.RouteTableDef()
@@ -136,6 +136,7 @@ async def room_token(request: web.Request) -> web.Response:
     remember_local_url(request)
     settings = request.app[SETTINGS]
     ticket = await service.issue_join_token(request.app[SESSIONS], settings, _room_id(request), user)
+    preload_transcription(request.app)  # ready before anyone agrees to be recorded
     return web.json_response(
         {
             "token": ticket.token,
