@@ -269,7 +269,8 @@ class StreamingTranscriber:
     def _prompt(self) -> str | None:
         if not self._segments or self.language is None:
             return None  # the engine's own filler prompt
-        words = " ".join(" ".join(s.text for s in self._segments).split()[-PROMPT_WORDS:])
+        recent = self._segments[-PROMPT_WORDS:]  # enough: every segment holds a word or more
+        words = " ".join(" ".join(s.text for s in recent).split()[-PROMPT_WORDS:])
         fillers = FILLER_PROMPTS.get(self.language, "") if self._filler_prompt else ""
         if _compression_ratio(words) > MAX_PROMPT_COMPRESSION:
             words = ""  # a repetition loop ("Good morning. Good morning. ..."): do not carry it on
