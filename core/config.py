@@ -74,6 +74,13 @@ class Settings(BaseSettings):
     transcribe_workers: int = Field(
         default=1, ge=1, le=64, description="Transcription jobs run at once by the in-process pool."
     )
+    transcribe_queue: str = Field(
+        default="allwork:transcribe",
+        min_length=1,
+        max_length=100,
+        pattern=r"^[A-Za-z0-9_.:-]+$",
+        description="Redis queue of transcription jobs; deployments sharing one Redis each need their own.",
+    )
     max_audio_seconds: int = Field(
         default=3600, ge=1, description="Longest audio accepted for transcription."
     )

@@ -32,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=transcribe_command)
 
     w = sub.add_parser("worker", help="run transcription jobs from Redis (needs ALLWORK_REDIS_URL)")
-    w.add_argument("--queue", default=None, help="Redis queue name (default allwork:transcribe)")
+    w.add_argument("--queue", default=None, help="Redis queue name (default: ALLWORK_TRANSCRIBE_QUEUE)")
     w.add_argument("--lease", type=float, default=None, help="seconds before a silent worker's job moves")
     w.add_argument("--burst", action="store_true", help="stop when the queue is empty")
     w.set_defaults(func=worker_command)
@@ -78,7 +78,7 @@ def transcribe_command(args: argparse.Namespace, settings: Settings) -> int:
 
 def worker_command(args: argparse.Namespace, settings: Settings) -> int:
     from interview.transcribe import worker
-    from interview.transcribe.queue import DEFAULT_QUEUE, LEASE_SECONDS
+    from interview.transcribe.queue import LEASE_SECONDS
 
     if not settings.redis_url:
         print("allwork worker: set ALLWORK_REDIS_URL (the worker takes jobs from Redis)", file=sys.stderr)
@@ -86,7 +86,7 @@ def worker_command(args: argparse.Namespace, settings: Settings) -> int:
     try:
         return worker.run(
             settings,
-            queue_name=args.queue or DEFAULT_QUEUE,
+            queue_name=args.queue or settings.transcribe_queue,
             lease_s=args.lease or LEASE_SECONDS,
             burst=args.burst,
         )

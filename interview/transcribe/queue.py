@@ -196,14 +196,12 @@ class InProcessQueue:
 class ArqQueue:
     """Enqueues job ids into Redis for ``allwork worker`` processes (arq)."""
 
-    def __init__(
-        self, settings: Settings, sessions: jobs.Sessions, *, queue_name: str = DEFAULT_QUEUE
-    ) -> None:
+    def __init__(self, settings: Settings, sessions: jobs.Sessions, *, queue_name: str | None = None) -> None:
         if not settings.redis_url:
             raise ValueError("ArqQueue needs ALLWORK_REDIS_URL")
         self.redis_url = settings.redis_url
         self.sessions = sessions
-        self.queue_name = queue_name
+        self.queue_name = queue_name or settings.transcribe_queue
         self._pool: ArqRedis | None = None
 
     async def start(self) -> None:
@@ -221,7 +219,7 @@ class ArqQueue:
         if self._pool is None:
             raise RuntimeError("ArqQueue.enqueue() before start()")
         # one arq job per transcription job: enqueuing twice while it waits or runs is a no-op
-        await self._pool.enqueue_job(JOB_FUNCTION, job_id, _job_id=arq_job_id(job_id))
+        await self._pool.enqueue_job(JOB_FUNCTION, job_id, _job_id=arq_job_id(job_id, self.queue_name))
 
     async def close(self) -> None:
         if self._pool is not None:
@@ -229,8 +227,10 @@ class ArqQueue:
             self._pool = None
 
 
-def arq_job_id(job_id: int) -> str:
-    return f"transcription:{job_id}"
+def arq_job_id(job_id: int, queue_name: str = DEFAULT_QUEUE) -> str:
+    """arq's id for a transcription job: named after the queue, because arq keeps job ids in one
+    namespace per Redis (``arq:job:<id>``) and job numbers of two deployments would collide."""
+    return f"{queue_name}:{job_id}"
 
 
 def make_queue(settings: Settings, sessions: jobs.Sessions) -> jobs.TranscriptionQueue:

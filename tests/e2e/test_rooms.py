@@ -202,19 +202,24 @@ async def _transcription_jobs(database_url: str) -> list[dict[str, Any]]:
         await conn.close()
 
 
+def _queue_of(database_url: str) -> str:
+    """The cluster's own transcription queue (ALLWORK_TRANSCRIBE_QUEUE), named after its database."""
+    return "e2e:" + database_url.rsplit("/", 1)[1]
+
+
 def _forget_transcription_jobs(database_url: str) -> None:
-    """Our recordings' transcription jobs went to the shared Redis (arq job ids are global there):
-    take them out again so they never block another test's job with the same number."""
+    """Leave the shared Redis as we found it: any arq job of our recordings, and our queue."""
     import redis
 
-    from interview.transcribe.queue import DEFAULT_QUEUE, arq_job_id
+    from interview.transcribe.queue import arq_job_id
 
+    queue = _queue_of(database_url)
     client = redis.Redis.from_url(REDIS_URL)
     try:
         for job_id in _run(_transcription_job_ids(database_url)):
-            arq_id = arq_job_id(job_id)
-            client.zrem(DEFAULT_QUEUE, arq_id)
+            arq_id = arq_job_id(job_id, queue)
             client.delete(*(f"arq:{kind}:{arq_id}" for kind in ("job", "result", "retry", "in-progress")))
+        client.delete(queue)
     finally:
         client.close()
 
@@ -247,6 +252,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory, coturn: int) -> Iterator[C
         "ALLWORK_SECRET_KEY": secret,
         "ALLWORK_TURN_URLS": f"turn:127.0.0.1:{coturn}?transport=udp",
         "ALLWORK_TURN_SECRET": TURN_SECRET,
+        "ALLWORK_TRANSCRIBE_QUEUE": _queue_of(database_url),
     }
     nodes: list[Node] = []
     try:

@@ -114,6 +114,38 @@ async def test_in_process_queue_runs_jobs_and_survives_bad_files(
         await queue.close()
 
 
+async def test_two_deployments_on_one_redis_keep_their_jobs_apart(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession], redis_url: str
+) -> None:
+    """Job 7 of one deployment and job 7 of another are two arq jobs, each on its own queue (arq
+    would take the second for a duplicate of the first if the ids were the same)."""
+    import uuid
+
+    import redis.asyncio
+
+    from interview.transcribe.queue import ArqQueue
+
+    names = [f"test:{tag}:{uuid.uuid4().hex[:10]}" for tag in ("a", "b")]
+    queues = [
+        ArqQueue(settings.model_copy(update={"redis_url": redis_url, "transcribe_queue": n}), sessions)
+        for n in names
+    ]
+    client = redis.asyncio.Redis.from_url(redis_url)
+    try:
+        for queue in queues:
+            await queue.start()
+            await queue.enqueue(7)  # the same job number in both deployments
+            await queue.enqueue(7)  # and enqueued twice: still one job
+        for name in names:
+            assert await client.zcard(name) == 1
+            assert await client.exists(f"arq:job:{name}:7")
+    finally:
+        for queue in queues:
+            await queue.close()
+        await client.delete(*names, *(f"arq:job:{n}:7" for n in names))
+        await client.aclose()
+
+
 def test_make_queue_picks_by_settings(settings: Settings, redis_url: str) -> None:
     from interview.transcribe.queue import ArqQueue
 

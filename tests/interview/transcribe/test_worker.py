@@ -132,7 +132,7 @@ async def _scenario(pg_url: str, redis_url: str, settings: Settings, answer: Pat
         await engine.dispose()
         client = redis.Redis.from_url(redis_url)
         try:
-            keys = list(client.scan_iter(f"{queue_name}*")) + list(client.scan_iter("arq:*transcription:*"))
+            keys = list(client.scan_iter(f"{queue_name}*")) + list(client.scan_iter(f"arq:*:{queue_name}:*"))
             if keys:
                 client.delete(*keys)
         finally:
