@@ -148,11 +148,14 @@ def preload_transcription(app: web.Application) -> None:
 
 
 async def _load_engine(settings: Settings) -> Engine | None:
+    """The engine, or None when it cannot load (recordings are then queued, never lost)."""
     try:
         return await asyncio.to_thread(load_engine, settings)
     except AllWorkError as exc:
         log.warning("rooms: no streaming transcripts (%s); recordings are queued for transcription", exc)
-        return None
+    except Exception:
+        log.exception("rooms: loading Whisper failed; recordings are queued for transcription")
+    return None
 
 
 def _loaded_engine(app: web.Application) -> Engine | None:
