@@ -108,8 +108,8 @@ def streaming(
 
     engine = load_engine(load_settings(data_dir=data_dir, whisper_threads=threads), "base")
     per_answer = []
-    for name, ref, path in answers:
-        samples = decode_audio(path)
+    decoded = [decode_audio(path) for _, _, path in answers]
+    for (name, ref, _), samples in zip(answers, decoded, strict=True):
         t = time.perf_counter()
         whole = engine.transcribe(samples, language=None)
         whole_s = time.perf_counter() - t
@@ -131,8 +131,8 @@ def streaming(
     def mean(key: str) -> float:
         return round(statistics.mean(float(a[key]) for a in per_answer), 4)
 
-    name, ref, path = answers[0]
-    samples = decode_audio(path)
+    name, ref, _ = answers[0]
+    samples = decoded[0]
     latencies, wers, guesses = [], [], []
     for _ in range(runs):
         latency, text, st = asyncio.run(_stream_once(engine, samples, speed))

@@ -12,9 +12,11 @@ counted by ``filler_survival``). ``strict_wer`` counts every word as written, fi
 
 from __future__ import annotations
 
+import functools
 import re
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import jiwer
@@ -108,11 +110,16 @@ def normalize(text: str) -> str:
     return " ".join(_FILLER_SPELLINGS.get(w, w) for w in words)
 
 
+@functools.cache
+def _whisper_normalizer() -> Callable[[str], str]:
+    from whisper.normalizers import EnglishTextNormalizer  # imports torch: only when scoring
+
+    return EnglishTextNormalizer()
+
+
 def wer(reference: str, hypothesis: str) -> float:
     """WER after Whisper's English normalizer (from the openai-whisper extra)."""
-    from whisper.normalizers import EnglishTextNormalizer
-
-    n = EnglishTextNormalizer()
+    n = _whisper_normalizer()
     return float(jiwer.wer(n(reference), n(hypothesis) or "<empty>"))
 
 

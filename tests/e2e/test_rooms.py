@@ -179,16 +179,6 @@ async def _make_rooms(database_url: str, data_dir: Path, senior: int, company: i
     return rooms
 
 
-async def _transcription_job_ids(database_url: str) -> list[int]:
-    import asyncpg
-
-    conn = await asyncpg.connect(database_url.replace("postgresql+asyncpg://", "postgresql://", 1))
-    try:
-        return [r["id"] for r in await conn.fetch("SELECT id FROM transcription_jobs")]
-    finally:
-        await conn.close()
-
-
 async def _transcription_jobs(database_url: str) -> list[dict[str, Any]]:
     import asyncpg
 
@@ -216,8 +206,8 @@ def _forget_transcription_jobs(database_url: str) -> None:
     queue = _queue_of(database_url)
     client = redis.Redis.from_url(REDIS_URL)
     try:
-        for job_id in _run(_transcription_job_ids(database_url)):
-            arq_id = arq_job_id(job_id, queue)
+        for job in _run(_transcription_jobs(database_url)):
+            arq_id = arq_job_id(job["id"], queue)
             client.delete(*(f"arq:{kind}:{arq_id}" for kind in ("job", "result", "retry", "in-progress")))
         client.delete(queue)
     finally:
