@@ -7,7 +7,11 @@ from a worker thread (``asyncio.to_thread``), never on the event loop.
 Decoding choices (measured, see docs/transcription.md):
 
 * Silero VAD (bundled with faster-whisper) cuts silence first, so silence and noise never
-  become invented text ("Thank you for watching");
+  become invented text ("Thank you for watching"); audio without speech is not decoded at all;
+* the window Whisper leaves over at the very end of the speech (the end padding and the tail
+  of the last word, after Whisper has already ended its last segment) is not decoded: it held
+  no words, and decoding it turned the silence into fillers ("So, uh, so, so, so") and cost up
+  to ten times the whole transcription through temperature fallback (docs/transcription.md);
 * word timestamps are always on;
 * fillers (음, 어, um, uh ...) are kept for the feedback: a short prompt full of fillers in the
   language being transcribed is the initial prompt, and ``condition_on_previous_text`` carries
@@ -21,13 +25,14 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
-from faster_whisper.vad import VadOptions
+from faster_whisper.transcribe import restore_speech_timestamps
+from faster_whisper.vad import VadOptions, collect_chunks, get_speech_timestamps
 
 from interview.transcribe.audio import SAMPLE_RATE, decode_audio, to_float32
 from interview.transcribe.errors import LanguageNotSupported, ModelUnavailable
@@ -41,6 +46,10 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[float], None]
 AudioInput = str | os.PathLike[str] | np.ndarray
+
+#: a window left at the end of the speech, beyond the VAD's end padding, shorter than this is not
+#: decoded (measured leftovers after the last word: 0.22-0.42 s, padding included)
+LEFTOVER_S = 0.3
 
 #: short prompts in the speaker's style, fillers included (long prompts truncate the output)
 FILLER_PROMPTS: dict[str, str] = {
@@ -75,6 +84,7 @@ class DecodeOptions:
     vad_min_silence_ms: int = 500
     vad_speech_pad_ms: int = 200
     vad_threshold: float = 0.5
+    decode_leftover: bool = False  # decode the window left at the end of the speech: measured worse
 
 
 class FasterWhisperEngine:
@@ -117,14 +127,6 @@ class FasterWhisperEngine:
         clone.options = replace(self.options, **changes)
         return clone
 
-    def detect_language(self, samples: np.ndarray) -> str:
-        if not self.multilingual:
-            return "en"
-        language, _prob, _all = self._model.detect_language(
-            samples, vad_filter=True, vad_parameters=self._vad()
-        )
-        return str(language)
-
     def transcribe(
         self,
         audio: AudioInput,
@@ -135,23 +137,33 @@ class FasterWhisperEngine:
     ) -> Transcript:
         samples = self._samples(audio)
         duration = len(samples) / SAMPLE_RATE
-        lang = self._language(samples, language)
+        forced = self._forced_language(language)
+        # the VAD pass faster-whisper would make itself, made here so that the speech's end is known
+        chunks = get_speech_timestamps(samples, self._vad()) if len(samples) else []
+        if not chunks:
+            if progress is not None:
+                progress(1.0)
+            return Transcript(language=forced or "en", duration=duration, model=self.model_name)
+        speech = np.concatenate(collect_chunks(samples, chunks)[0])
+        lang = forced or self._detect(speech)
         opts = self.options
-        fillers = FILLER_PROMPTS.get(lang or "")
+        fillers = FILLER_PROMPTS.get(lang)
         prompt = initial_prompt if initial_prompt is not None else (fillers if opts.filler_prompt else None)
-        segments, info = self._model.transcribe(
-            samples,
+        segments, _info = self._model.transcribe(
+            speech,
             language=lang,
             beam_size=opts.beam_size,
             initial_prompt=prompt or None,
             hotwords=fillers if opts.filler_hotwords else None,
             condition_on_previous_text=opts.condition_on_previous_text,
             word_timestamps=True,
-            vad_filter=True,
-            vad_parameters=self._vad(),
+            vad_filter=False,
         )
+        last = len(speech) / SAMPLE_RATE - opts.vad_speech_pad_ms / 1000 - LEFTOVER_S
+        if opts.decode_leftover:
+            last = float("inf")
         out: list[Segment] = []
-        for seg in segments:
+        for seg in restore_speech_timestamps(_until_leftover(segments, last), chunks, SAMPLE_RATE):
             words = tuple(
                 Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
                 for w in (seg.words or ())
@@ -162,20 +174,17 @@ class FasterWhisperEngine:
                 progress(min(1.0, seg.end / duration))
         if progress is not None:
             progress(1.0)
-        return Transcript(
-            language=lang or info.language, duration=duration, model=self.model_name, segments=tuple(out)
-        )
+        return Transcript(language=lang, duration=duration, model=self.model_name, segments=tuple(out))
 
     def _samples(self, audio: AudioInput) -> np.ndarray:
         if isinstance(audio, np.ndarray):
             return to_float32(audio)
         return decode_audio(audio, max_seconds=self.max_audio_seconds)
 
-    def _language(self, samples: np.ndarray, language: str | None) -> str | None:
+    def _forced_language(self, language: str | None) -> str | None:
+        """The language asked for, checked; None for automatic detection."""
         if language in (None, "", "auto"):
-            return (
-                self.detect_language(samples) if len(samples) else ("en" if not self.multilingual else None)
-            )
+            return None if self.multilingual else "en"
         assert language is not None
         if not self.multilingual and language != "en":
             raise LanguageNotSupported(language, self.model_name)
@@ -184,6 +193,10 @@ class FasterWhisperEngine:
         if language not in _LANGUAGE_CODES:
             raise LanguageNotSupported(language, self.model_name)
         return language
+
+    def _detect(self, speech: np.ndarray) -> str:
+        language, _prob, _all = self._model.detect_language(speech)
+        return str(language)
 
     def _vad(self) -> VadOptions:
         o = self.options
@@ -235,3 +248,13 @@ def _build(settings: Settings, name: str) -> Engine:
         )
     except (RuntimeError, ValueError) as exc:  # CTranslate2: unreadable model, unsupported device/type
         raise ModelUnavailable(f"cannot load Whisper model {name} from {resolved.path}: {exc}") from exc
+
+
+def _until_leftover(segments: Iterable[Any], last: float) -> Iterator[Any]:
+    """Segments until one ends at ``last`` (seconds of VAD speech) or later; the window after it
+    is never decoded, because faster-whisper decodes a window only when its next segment is asked for."""
+    for seg in segments:
+        end = float(seg.end)  # read before restore_speech_timestamps moves it to the file's time
+        yield seg
+        if end >= last:
+            return

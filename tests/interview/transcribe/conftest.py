@@ -38,15 +38,18 @@ def espeak(text: str, path: Path, rate: int = 150) -> Path:
     return path
 
 
-def answer_wav(path: Path, sentences: list[str], pause_s: float = 1.0) -> Path:
-    """Sentences with pauses between them, 16 kHz mono."""
+def answer_wav(
+    path: Path, sentences: list[str], pause_s: float = 1.0, *, rate: int = 150, dither: bool = True
+) -> Path:
+    """Sentences with pauses between them, 16 kHz mono. sox dithers with random noise, so each file
+    differs a little from the last; ``dither=False`` makes the same file every time."""
     tmp = path.parent
     silence = tmp / f"{path.stem}_silence.wav"
     _run("sox", "-n", "-r", "22050", "-c", "1", "-b", "16", str(silence), "trim", "0", str(pause_s))
     parts: list[str] = []
     for i, s in enumerate(sentences):
-        parts += [str(espeak(s, tmp / f"{path.stem}_{i}.wav")), str(silence)]
-    _run("sox", *parts, "-r", "16000", "-c", "1", "-b", "16", str(path))
+        parts += [str(espeak(s, tmp / f"{path.stem}_{i}.wav", rate)), str(silence)]
+    _run("sox", *([] if dither else ["-D"]), *parts, "-r", "16000", "-c", "1", "-b", "16", str(path))
     return path
 
 

@@ -10,7 +10,7 @@ from interview.transcribe.engine import Engine, load_engine
 from interview.transcribe.errors import LanguageNotSupported, NoAudioStream
 from interview.transcribe.types import Transcript
 
-from .conftest import JFK_WORDS, words_of
+from .conftest import JFK_WORDS, SENTENCES, answer_wav, words_of
 
 pytestmark = pytest.mark.slow
 
@@ -58,6 +58,22 @@ def test_auto_detects_english(base_engine: Engine, answer: Path) -> None:
     tr = base_engine.transcribe(answer, language=None)
     assert tr.language == "en"
     assert {"steel", "quality", "control", "engineers", "factory"} <= words_of(tr.text)
+
+
+@pytest.mark.parametrize(("pause_s", "rate"), [(1.2, 140), (1.5, 140), (1.2, 160)])
+def test_nothing_is_invented_after_the_last_word(
+    base_engine: Engine, audio_dir: Path, pause_s: float, rate: int
+) -> None:
+    # Whisper ends its last segment a little before the padded end of the speech; decoding the bit
+    # it left over turned the end of these answers into "Um, so, so, so, so, so, so." or "having a
+    # work that would be really important." (made without dither, so the same file every time)
+    path = answer_wav(
+        audio_dir / f"leftover_{pause_s}_{rate}.wav", SENTENCES, pause_s, rate=rate, dither=False
+    )
+    tr = base_engine.transcribe(path, language="en")
+    assert tr.words[-1].word.strip(".,").lower() == "team"
+    # a word may be misheard ("today" as "to play"), but none is added
+    assert len(tr.words) <= len(" ".join(SENTENCES).split()) + 2, tr.text
 
 
 def test_silence_and_noise_give_no_words(base_engine: Engine) -> None:
