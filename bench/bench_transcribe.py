@@ -7,8 +7,13 @@ audio frame of the 2-minute answer to the finished transcript, fed in 20 ms fram
 ``--speed`` times real time, p50/p95 over ``--runs`` runs, against transcribing the whole file
 after it ends; and the WER of streaming against whole-file transcription over the four answers
 of ``ANSWERS`` (the transcript does not depend on the feeding speed, so these are fed at once).
+Last, the end of speech: whole-file transcription (base int8) of fifteen short answers (five
+sentences, pauses 0.6-1.5 s, 140-160 words a minute, made without dither) with and without
+decoding the window Whisper leaves over at the end: seconds, and answers whose transcript does
+not end with the last word spoken (words invented after it, or the ending lost), and words
+inserted anywhere.
 
-    .venv/bin/python bench/bench_transcribe.py [--quick]
+    .venv/bin/python bench/bench_transcribe.py [--quick] [--only-end]
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import jiwer
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -32,6 +39,7 @@ from bench.transcribe_speech import (  # noqa: E402
     ANSWERS,
     filler_survival,
     make_answer,
+    normalize,
     strict_wer,
     wer,
 )
@@ -167,6 +175,55 @@ def streaming(
     }
 
 
+def end_of_speech(data_dir: Path, threads: int, tmp: Path) -> dict[str, object]:
+    from core.config import load_settings
+    from interview.transcribe.audio import decode_audio
+    from interview.transcribe.engine import load_engine
+
+    engine = load_engine(load_settings(data_dir=data_dir, whisper_threads=threads), "base")
+    sentences = ANSWER[:5]
+    ref = " ".join(sentences)
+    last_word = normalize(ref).split()[-1]
+    files = [
+        (
+            f"{pause}s/{rate}wpm",
+            decode_audio(make_answer(sentences, tmp / "end.wav", pause_s=pause, rate=rate, dither=False)),
+        )
+        for pause in (0.6, 0.8, 1.0, 1.2, 1.5)
+        for rate in (140, 150, 160)
+    ]
+    lengths = [len(samples) / 16000 for _, samples in files]
+    result: dict[str, object] = {
+        "answers": len(files),
+        "audio_s": [round(min(lengths), 1), round(max(lengths), 1)],
+    }
+    for label, leftover in (("leftover_skipped", False), ("leftover_decoded", True)):
+        eng = engine.with_options(decode_leftover=leftover)  # type: ignore[attr-defined]
+        seconds, wrong, wers, inserted = [], [], [], 0
+        for name, samples in files:
+            t = time.perf_counter()
+            text = eng.transcribe(samples, language="en").text
+            seconds.append(time.perf_counter() - t)
+            heard = normalize(text).split()
+            # words after the last spoken word, or the last spoken word missing
+            after = heard[::-1].index(last_word) if last_word in heard else -1
+            if after != 0:
+                wrong.append(f"{name}: ...{' '.join(heard[-8:])}")
+            wers.append(wer(ref, text))
+            inserted += jiwer.process_words(normalize(ref), normalize(text)).insertions
+        result[label] = {
+            "seconds_median": round(statistics.median(seconds), 2),
+            "seconds_max": round(max(seconds), 2),
+            "seconds_total": round(sum(seconds), 1),
+            "wer_mean": round(statistics.mean(wers), 4),
+            "words_inserted": inserted,
+            "wrong_endings": len(wrong),
+            "endings": wrong,
+        }
+        print(json.dumps({label: result[label]}), file=sys.stderr, flush=True)
+    return result
+
+
 def cut_final_pause(engine: object, samples: object, runs: int, speed: float) -> dict[str, object]:
     """The worst case: the answer stops at its last word (no pause before "done")."""
     import numpy as np
@@ -187,6 +244,7 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--runs", type=int, default=None)
     ap.add_argument("--speed", type=float, default=None, help="feed speed, times real time")
+    ap.add_argument("--only-end", action="store_true", help="only the end-of-speech measurement")
     ap.add_argument("--one", nargs=4, metavar=("MODEL", "COMPUTE", "ANSWER", "DATA"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
@@ -195,6 +253,11 @@ def main() -> None:
         return
     runs = args.runs or (3 if args.quick else 7)
     speed = args.speed or (3.0 if args.quick else 1.0)
+    if args.only_end:
+        with tempfile.TemporaryDirectory() as tmp:
+            end = end_of_speech(Path(tmp) / "data", args.threads, Path(tmp))
+        print(json.dumps({"machine": "2 cores, 24 GiB, no GPU", "end_of_speech": end}, indent=2))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         made = [
             (
@@ -220,6 +283,7 @@ def main() -> None:
             "threads": args.threads,
             "models": models,
             "streaming": streaming(made, data, args.threads, runs, speed),
+            "end_of_speech": end_of_speech(data, args.threads, Path(tmp)),
         }
     print(json.dumps(result, indent=2))
 

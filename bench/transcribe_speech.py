@@ -88,9 +88,16 @@ def speak(text: str, path: Path, *, rate: int = 150, voice: str = "en") -> Path:
 
 
 def make_answer(
-    sentences: list[str], path: Path, *, pause_s: float = 1.0, rate: int = 150, voice: str = "en"
+    sentences: list[str],
+    path: Path,
+    *,
+    pause_s: float = 1.0,
+    rate: int = 150,
+    voice: str = "en",
+    dither: bool = True,
 ) -> Path:
-    """Speak ``sentences`` with ``pause_s`` of silence between them into a 16 kHz mono WAV."""
+    """Speak ``sentences`` with ``pause_s`` of silence between them into a 16 kHz mono WAV.
+    sox dithers with random noise; ``dither=False`` makes the same file every time."""
     with tempfile.TemporaryDirectory() as tmp:
         parts: list[str] = []
         silence = Path(tmp) / "silence.wav"
@@ -101,7 +108,10 @@ def make_answer(
         for i, sentence in enumerate(sentences):
             part = speak(sentence, Path(tmp) / f"s{i}.wav", rate=rate, voice=voice)
             parts += [str(part), str(silence)]
-        subprocess.run(["sox", *parts, "-r", "16000", "-c", "1", "-b", "16", str(path)], check=True)
+        subprocess.run(
+            ["sox", *([] if dither else ["-D"]), *parts, "-r", "16000", "-c", "1", "-b", "16", str(path)],
+            check=True,
+        )
     return path
 
 
