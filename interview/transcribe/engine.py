@@ -87,6 +87,16 @@ class DecodeOptions:
     decode_leftover: bool = False  # decode the window left at the end of the speech: measured worse
 
 
+def speech_of(samples: np.ndarray, vad: VadOptions) -> tuple[list[dict[str, int]], np.ndarray | None]:
+    """The VAD's speech chunks (in samples) and the speech alone, joined; ``None`` without speech.
+    The same pass faster-whisper makes with ``vad_filter=True``, made here so the backends know
+    where the speech ends and can skip a file without any."""
+    chunks = get_speech_timestamps(samples, vad) if len(samples) else []
+    if not chunks:
+        return [], None
+    return chunks, np.concatenate(collect_chunks(samples, chunks)[0])
+
+
 class FasterWhisperEngine:
     """faster-whisper (CTranslate2): int8 on a CPU, float16 or int8 on a GPU with ``device="auto"``."""
 
@@ -138,13 +148,11 @@ class FasterWhisperEngine:
         samples = self._samples(audio)
         duration = len(samples) / SAMPLE_RATE
         forced = self._forced_language(language)
-        # the VAD pass faster-whisper would make itself, made here so that the speech's end is known
-        chunks = get_speech_timestamps(samples, self._vad()) if len(samples) else []
-        if not chunks:
+        chunks, speech = speech_of(samples, self._vad())
+        if speech is None:
             if progress is not None:
                 progress(1.0)
             return Transcript(language=forced or "en", duration=duration, model=self.model_name)
-        speech = np.concatenate(collect_chunks(samples, chunks)[0])
         lang = forced or self._detect(speech)
         opts = self.options
         fillers = FILLER_PROMPTS.get(lang)

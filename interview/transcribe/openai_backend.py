@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from faster_whisper.vad import SpeechTimestampsMap, VadOptions, collect_chunks, get_speech_timestamps
+from faster_whisper.vad import SpeechTimestampsMap, VadOptions
 
 from interview.transcribe.audio import SAMPLE_RATE, decode_audio, to_float32
-from interview.transcribe.engine import FILLER_PROMPTS, AudioInput, Progress
+from interview.transcribe.engine import FILLER_PROMPTS, AudioInput, Progress, speech_of
 from interview.transcribe.errors import LanguageNotSupported, ModelUnavailable
 from interview.transcribe.types import Segment, Transcript, Word
 
@@ -95,10 +95,9 @@ class OpenAIWhisperEngine:
         lang = None if language in (None, "", "auto") else language
         if lang is not None and not self.multilingual and lang != "en":
             raise LanguageNotSupported(lang, self.model_name)
-        chunks = get_speech_timestamps(samples, VadOptions(min_silence_duration_ms=500, speech_pad_ms=200))
-        if not chunks:
+        chunks, speech = speech_of(samples, VadOptions(min_silence_duration_ms=500, speech_pad_ms=200))
+        if speech is None:
             return Transcript(lang or "en", duration, self.model_name, ())
-        speech = np.concatenate(collect_chunks(samples, chunks)[0])
         times = SpeechTimestampsMap(chunks, SAMPLE_RATE)
         prompt = initial_prompt if initial_prompt is not None else FILLER_PROMPTS.get(lang or "")
         with self._lock:
