@@ -183,7 +183,8 @@ def end_of_speech(data_dir: Path, threads: int, tmp: Path) -> dict[str, object]:
     engine = load_engine(load_settings(data_dir=data_dir, whisper_threads=threads), "base")
     sentences = ANSWER[:5]
     ref = " ".join(sentences)
-    last_word = normalize(ref).split()[-1]
+    ref_words = normalize(ref)
+    last_word = ref_words.split()[-1]
     files = [
         (
             f"{pause}s/{rate}wpm",
@@ -210,7 +211,7 @@ def end_of_speech(data_dir: Path, threads: int, tmp: Path) -> dict[str, object]:
             if after != 0:
                 wrong.append(f"{name}: ...{' '.join(heard[-8:])}")
             wers.append(wer(ref, text))
-            inserted += jiwer.process_words(normalize(ref), normalize(text)).insertions
+            inserted += jiwer.process_words(ref_words, " ".join(heard)).insertions
         result[label] = {
             "seconds_median": round(statistics.median(seconds), 2),
             "seconds_max": round(max(seconds), 2),

@@ -86,6 +86,13 @@ class DecodeOptions:
     vad_threshold: float = 0.5
     decode_leftover: bool = False  # decode the window left at the end of the speech: measured worse
 
+    def vad(self) -> VadOptions:
+        return VadOptions(
+            threshold=self.vad_threshold,
+            min_silence_duration_ms=self.vad_min_silence_ms,
+            speech_pad_ms=self.vad_speech_pad_ms,
+        )
+
 
 def speech_of(samples: np.ndarray, vad: VadOptions) -> tuple[list[dict[str, int]], np.ndarray | None]:
     """The VAD's speech chunks (in samples) and the speech alone, joined; ``None`` without speech.
@@ -148,7 +155,7 @@ class FasterWhisperEngine:
         samples = self._samples(audio)
         duration = len(samples) / SAMPLE_RATE
         forced = self._forced_language(language)
-        chunks, speech = speech_of(samples, self._vad())
+        chunks, speech = speech_of(samples, self.options.vad())
         if speech is None:
             if progress is not None:
                 progress(1.0)
@@ -205,14 +212,6 @@ class FasterWhisperEngine:
     def _detect(self, speech: np.ndarray) -> str:
         language, _prob, _all = self._model.detect_language(speech)
         return str(language)
-
-    def _vad(self) -> VadOptions:
-        o = self.options
-        return VadOptions(
-            threshold=o.vad_threshold,
-            min_silence_duration_ms=o.vad_min_silence_ms,
-            speech_pad_ms=o.vad_speech_pad_ms,
-        )
 
 
 _engines: dict[tuple[str, ...], Engine] = {}

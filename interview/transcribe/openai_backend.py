@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from faster_whisper.vad import SpeechTimestampsMap, VadOptions
+from faster_whisper.vad import SpeechTimestampsMap
 
 from interview.transcribe.audio import SAMPLE_RATE, decode_audio, to_float32
-from interview.transcribe.engine import FILLER_PROMPTS, AudioInput, Progress, speech_of
+from interview.transcribe.engine import FILLER_PROMPTS, AudioInput, DecodeOptions, Progress, speech_of
 from interview.transcribe.errors import LanguageNotSupported, ModelUnavailable
 from interview.transcribe.types import Segment, Transcript, Word
 
@@ -95,7 +95,7 @@ class OpenAIWhisperEngine:
         lang = None if language in (None, "", "auto") else language
         if lang is not None and not self.multilingual and lang != "en":
             raise LanguageNotSupported(lang, self.model_name)
-        chunks, speech = speech_of(samples, VadOptions(min_silence_duration_ms=500, speech_pad_ms=200))
+        chunks, speech = speech_of(samples, DecodeOptions().vad())
         if speech is None:
             return Transcript(lang or "en", duration, self.model_name, ())
         times = SpeechTimestampsMap(chunks, SAMPLE_RATE)
