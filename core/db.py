@@ -1,9 +1,9 @@
 """The database: one SQLAlchemy 2 async engine for SQLite (aiosqlite) or PostgreSQL (asyncpg).
 
 Every table in every package derives from :class:`Base`, so Alembic sees one metadata.
-Services receive an ``async_sessionmaker`` and open short transactions with
-``async with db.begin() as session``; side effects that must only happen after a
-commit (publishing, enqueueing) go through :func:`after_commit`.
+Services receive a :data:`Sessions` factory and open short transactions with
+:func:`transaction`; side effects that must only happen after a commit (publishing,
+enqueueing) go through :func:`after_commit`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import DateTime, MetaData, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
@@ -28,6 +28,10 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+#: The session factory every service takes as its first argument (``sessions: Sessions``);
+#: :func:`session_factory` makes one from an engine. Import it from here, never redefine it.
+Sessions = async_sessionmaker[AsyncSession]
 
 
 class Base(DeclarativeBase):
@@ -78,8 +82,17 @@ def create_engine(settings: Settings | str, **kwargs: Any) -> AsyncEngine:
     return create_async_engine(url, **kwargs)
 
 
-def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+def session_factory(engine: AsyncEngine) -> Sessions:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+async def ping(engine: AsyncEngine) -> None:
+    """Run ``SELECT 1`` on ``engine``; raise the driver's error when the database does not answer.
+
+    The readiness check calls it.
+    """
+    async with engine.connect() as conn:
+        await conn.execute(text("SELECT 1"))
 
 
 AfterCommit = Callable[[], Awaitable[None]]
@@ -102,7 +115,7 @@ async def run_after_commit(session: AsyncSession) -> None:
 
 
 @asynccontextmanager
-async def transaction(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+async def transaction(sessions: Sessions) -> AsyncIterator[AsyncSession]:
     """One unit of work: commit at the end, then run the :func:`after_commit` actions.
 
     If the block raises, the transaction rolls back and the actions are dropped.

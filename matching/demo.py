@@ -12,14 +12,12 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.accounts import AccountInput, Role, User, create_user
+from core.db import Sessions
 from matching import records
 from matching.models import Company, Posting, SeniorProfile, VettingStatus
 from matching.validation import today
-
-Sessions = async_sessionmaker[AsyncSession]
 
 COMPANIES: list[dict[str, Any]] = [
     {

@@ -15,11 +15,11 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.accounts import Role, User
 from core.clock import utcnow
-from core.db import AfterCommit, after_commit, transaction
+from core.db import AfterCommit, Sessions, after_commit, transaction
 from core.errors import Forbidden, NotFound
 from matching import text, validation
 from matching.errors import VettingNotAllowed
@@ -36,7 +36,6 @@ from matching.models import (
 )
 
 log = logging.getLogger(__name__)
-Sessions = async_sessionmaker[AsyncSession]
 
 
 def _require(user: User, *roles: Role) -> None:

@@ -14,10 +14,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.accounts import Role, User
-from core.db import transaction
+from core.db import Sessions, transaction
 from core.errors import Forbidden, InvalidInput
 from core.i18n import N_
 from interview.practice.models import PracticeQuestion
@@ -30,7 +29,6 @@ from interview.practice.questions import (
 )
 
 log = logging.getLogger(__name__)
-Sessions = async_sessionmaker[AsyncSession]
 
 #: form fields of the admin page, in order
 FIELDS = (

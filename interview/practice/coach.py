@@ -11,15 +11,13 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.accounts import Role, User
-from core.db import transaction
+from core.db import Sessions, transaction
 from core.i18n import N_
 from interview.practice.errors import InvalidComment, PracticeSessionNotFound, TakeNotFound
 from interview.practice.models import CoachComment, PracticeSession, PracticeTake
 
-Sessions = async_sessionmaker[AsyncSession]
 KINDS = ("comment", "tip")
 MAX_BODY = 2000
 _CLOCK = re.compile(r"^\s*(\d{1,2}):([0-5]\d)\s*$")

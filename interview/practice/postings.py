@@ -10,11 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core.db import Sessions
 from matching.models import Company, InterviewRequest, Posting, PostingStatus, VettingStatus
-
-Sessions = async_sessionmaker[AsyncSession]
 
 #: job family -> words in a posting's title or duties that point to it
 FAMILY_WORDS: dict[str, tuple[str, ...]] = {

@@ -29,9 +29,9 @@ import numpy as np
 from aiortc import MediaStreamTrack, RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSessionDescription
 from aiortc.contrib.media import MediaRecorder
 from aiortc.mediastreams import MediaStreamError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.accounts import User
+from core.db import Sessions
 from core.i18n import N_
 from interview.practice import service
 from interview.practice.errors import (
@@ -47,7 +47,6 @@ from interview.transcribe.engine import Engine
 from interview.transcribe.streaming import StreamingTranscriber
 
 log = logging.getLogger(__name__)
-Sessions = async_sessionmaker[AsyncSession]
 
 MAX_SDP_BYTES = 20_000
 #: audio kept after the stop marker: frames still on their way through the jitter buffer

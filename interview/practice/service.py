@@ -15,11 +15,10 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.accounts import Role, User
 from core.clock import utcnow
-from core.db import transaction
+from core.db import Sessions, transaction
 from core.errors import InvalidInput
 from core.i18n import N_
 from interview.practice import bank
@@ -44,7 +43,6 @@ from interview.practice.questions import ROLES, Question
 from interview.practice.storage import Storage
 
 log = logging.getLogger(__name__)
-Sessions = async_sessionmaker[AsyncSession]
 
 SET_KINDS = ("general", "senior", "role", "posting")
 #: takes that use up one of the question's answers (interrupted and failed ones are given back)

@@ -18,12 +18,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.accounts import Role, User
 from core.clock import utcnow
 from core.config import Settings
-from core.db import transaction
+from core.db import Sessions, transaction
 from core.errors import InvalidInput
 from interview.rooms.errors import (
     InterviewersOnly,
@@ -53,7 +53,6 @@ from interview.signaling.tokens import RoomRole, issue_room_token
 
 log = logging.getLogger(__name__)
 
-Sessions = async_sessionmaker[AsyncSession]
 MAX_CRITERIA = 20
 MAX_NOTES = 5000
 RECORDER_USER_ID = 0

@@ -20,11 +20,10 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import JSON, Enum, ForeignKey, Integer, String, Text, and_, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.clock import utcnow
-from core.db import Base, UTCDateTime, transaction
+from core.db import Base, Sessions, UTCDateTime, transaction
 from core.errors import AllWorkError
 from interview.transcribe.errors import JobNotFound
 from interview.transcribe.types import Transcript
@@ -33,8 +32,6 @@ if TYPE_CHECKING:
     from core.config import Settings
 
 log = logging.getLogger(__name__)
-
-Sessions = async_sessionmaker[AsyncSession]
 
 
 class JobStatus(enum.StrEnum):

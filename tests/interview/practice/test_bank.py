@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.accounts import User, create_user, validate_account
+from core.db import Sessions
 from core.errors import Forbidden, InvalidInput
 from interview.practice import bank
 from interview.practice.questions import QuestionNotFound, load_question_bank
 
-Sessions = async_sessionmaker[AsyncSession]
 FORM = {
     "id": "most-rewarding-work",
     "category": "general",

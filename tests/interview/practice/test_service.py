@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.accounts import User, create_user, validate_account
+from core.db import Sessions
 from core.errors import InvalidInput
 from interview.practice import coach, service
 from interview.practice.errors import (
@@ -24,8 +24,6 @@ from interview.practice.errors import (
 from interview.practice.models import CoachComment, PracticeTake, TakeState
 from interview.practice.postings import PostingChoice
 from interview.practice.storage import Storage
-
-Sessions = async_sessionmaker[AsyncSession]
 
 
 async def _user(sessions: Sessions, email: str, role: str = "senior", name: str = "김영수") -> User:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.clock import utcnow
 from core.config import Settings
+from core.db import Sessions
 from core.errors import InvalidInput
 from interview.rooms import service
 from interview.rooms.errors import (
@@ -27,7 +27,6 @@ from interview.signaling.tokens import RoomRole, TokenWrongRoom, verify_room_tok
 from .conftest import People
 
 pytestmark = pytest.mark.postgres
-Sessions = async_sessionmaker[AsyncSession]
 
 
 async def _room(sessions: Sessions, people: People, *, starts_in: timedelta = timedelta(minutes=10)):

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.config import Settings
+from core.db import Sessions
 from interview.transcribe import jobs
 from interview.transcribe.engine import Engine
 from interview.transcribe.errors import JobNotFound, NotAudio
@@ -16,8 +17,6 @@ from interview.transcribe.queue import InProcessQueue, make_queue
 from interview.transcribe.types import Segment, Transcript, Word
 
 from .conftest import JFK_WORDS, words_of
-
-Sessions = async_sessionmaker[AsyncSession]
 
 
 def _transcript(text: str) -> Transcript:
