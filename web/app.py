@@ -1,13 +1,15 @@
 """The aiohttp application factory.
 
-``create_app(settings)`` builds the whole server: database engine, sessions, templates,
-translations, middlewares and routes. Each resource has one ``cleanup_ctx`` that sets
-it up, yields, and disposes of it.
+``create_app(settings)`` builds the whole server: the shared resources (database, pub/sub,
+transcription queue; :mod:`web.resources`), sessions, templates, translations and middlewares,
+then calls each feature's ``setup(app, settings)`` in :data:`FEATURES` order. A feature's setup
+registers its own app keys, cleanup contexts, routes and template filters; nothing else lists them.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import aiohttp_jinja2
@@ -16,16 +18,26 @@ from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
 from core.config import Settings
-from web.contexts import CONTEXTS
+from web import accounts, coach, matching, practice, rooms, scheduling, site
 from web.errors import error_middleware
 from web.i18n import Catalogs
 from web.keys import CATALOGS, SETTINGS
-from web.rooms_wiring import setup_rooms
-from web.routes import ROUTE_TABLES
+from web.resources import CONTEXTS
 from web.security import csrf_middleware, install_sessions, user_middleware
 
 HERE = Path(__file__).parent
 log = logging.getLogger("allwork.web")
+
+#: every feature of the site, in the order their resources start (matching before practice and rooms)
+FEATURES: tuple[Callable[[web.Application, Settings], None], ...] = (
+    site.setup,
+    accounts.setup,
+    matching.setup,
+    practice.setup,
+    coach.setup,
+    rooms.setup,
+    scheduling.setup,
+)
 
 
 def _security_headers_factory() -> Middleware:
@@ -60,9 +72,8 @@ def create_app(settings: Settings) -> web.Application:
     env.globals["static"] = lambda path: f"/static/{path}"
 
     app.cleanup_ctx.extend(CONTEXTS)
-    for table in ROUTE_TABLES:
-        app.router.add_routes(table)
-    setup_rooms(app, settings)  # /ws/signal, its broker and this node's recorders
+    for setup in FEATURES:
+        setup(app, settings)
     app.router.add_static("/static", HERE / "static", name="static", append_version=False)
     # compile every template now (after features added their filters), so no request ever reads a
     # template file on the event loop

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
-from core.errors import AllWorkError, InvalidInput
+from core.errors import AllWorkError
 
 MAX_FIELD = 5000
 
@@ -25,9 +25,10 @@ class Form:
         return self.errors.get(name, "")
 
     def show(self, exc: AllWorkError, _: Callable[..., str]) -> Form:
-        """Put a domain error's field messages (translated) beside their fields; returns the form."""
+        """Put a domain error's field messages (translated) beside their fields and its message above
+        the form; returns the form."""
         self.errors = {name: _(msg) for name, msg in exc.fields.items()}
-        self.message = _(InvalidInput.message)
+        self.message = _(exc.message, **exc.params)
         return self
 
 

@@ -109,6 +109,16 @@ def current_user(request: web.Request) -> User | None:
     return user if isinstance(user, User) else None
 
 
+def require_user(request: web.Request) -> User:
+    """The logged-in user of a handler guarded by :func:`requires`.
+
+    A visitor who reached it anyway (a handler without the guard) is sent to the login page."""
+    user = current_user(request)
+    if user is None:
+        raise web.HTTPSeeOther(f"/login?next={quote(request.path_qs, safe='/?=&')}")
+    return user
+
+
 async def log_in(request: web.Request, user: User) -> None:
     """Start a fresh session for ``user`` (a new session id, so an old cookie cannot be fixed on them)."""
     session = await new_session(request)

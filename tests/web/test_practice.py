@@ -324,9 +324,9 @@ async def test_practice_pages_need_a_senior(client: Client, make_user: MakeUser,
 
 
 def test_page_state_cannot_close_its_script_element() -> None:
-    from web.routes.practice import _script_json
+    from web.practice.pages import script_json
 
-    text = _script_json({"text": "질문 </script><script>alert(1)</script>"})
+    text = script_json({"text": "질문 </script><script>alert(1)</script>"})
     assert "</script>" not in text and "<script>" not in text
     import json
 

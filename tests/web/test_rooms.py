@@ -24,7 +24,7 @@ from interview.rooms.models import PairStage, RoomState
 from interview.signaling.tokens import verify_room_token
 from tests.web.conftest import Client, csrf_of, log_in
 from web.app import create_app
-from web.rooms_i18n import KST
+from web.rooms.i18n import KST
 
 pytestmark = pytest.mark.asyncio
 

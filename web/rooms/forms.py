@@ -16,7 +16,7 @@ from core.accounts import Role, User
 from core.clock import utcnow
 from core.errors import InvalidInput
 from core.i18n import N_
-from web.rooms_i18n import KST
+from web.rooms.i18n import KST
 
 FIELDS = ("candidate_id", "posting_id", "date", "time", "duration_minutes", "opens_before_minutes")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from interview.practice.charts import Point, line_chart, pace_chart
+from web.practice.charts import Point, line_chart, pace_chart
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 

@@ -1,4 +1,4 @@
-"""Each role's home page. Empty states say what to do next."""
+"""The scheduler's home page: interview requests waiting for a booking, oldest first."""
 
 from __future__ import annotations
 
@@ -11,24 +11,9 @@ from core.accounts import Role, User
 from matching.models import Company, InterviewRequest, Posting, RequestState
 from web.keys import SESSIONS
 from web.render import render
-from web.routes.auth import DASHBOARDS
-from web.security import current_user, requires
+from web.security import requires
 
 routes = web.RouteTableDef()
-
-
-@routes.get("/dashboard", name="dashboard")
-@requires()
-async def dashboard(request: web.Request) -> web.Response:
-    user = current_user(request)
-    assert user is not None
-    raise web.HTTPSeeOther(DASHBOARDS[user.role])
-
-
-@routes.get("/coach", name="coach")
-@requires(Role.COACH)
-async def coach_home(request: web.Request) -> web.Response:
-    return await render(request, "dashboard_coach.html")
 
 
 @dataclass

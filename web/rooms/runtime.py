@@ -1,6 +1,6 @@
 """Live interview rooms on the main app: the signaling endpoint, its hooks, and the recorders.
 
-``setup_rooms(app, settings)`` (called once from :func:`web.app.create_app`) mounts the
+``setup_runtime(app, settings)`` (called by :func:`web.rooms.setup`) mounts the
 signaling WebSocket at ``/ws/signal`` with the rooms domain's hooks, picks the broker from
 the settings (Redis with ``ALLWORK_REDIS_URL``, else in-process), and adds one
 ``cleanup_ctx`` that owns this node's recorders.
@@ -21,13 +21,11 @@ import asyncio
 import contextlib
 import hashlib
 import logging
-import warnings
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-import aiohttp_jinja2
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -42,8 +40,7 @@ from interview.transcribe.engine import Engine, load_engine
 from interview.transcribe.streaming import StreamingTranscriber
 from interview.transcribe.types import Transcript
 from web.keys import SESSIONS, TRANSCRIPTION
-from web.rooms_i18n import ROOM_STATE_LABELS, kst
-from web.security import Handler, current_user
+from web.security import Handler
 
 log = logging.getLogger(__name__)
 
@@ -245,31 +242,16 @@ async def _recorders_ctx(app: web.Application) -> AsyncIterator[None]:
                 await t
 
 
-#: dashboards that list "my interviews" (their templates include ``rooms/_my_rooms.html``)
-DASHBOARD_PATHS = frozenset({"/senior", "/company"})
-
-
 @web.middleware
-async def my_rooms_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Learn this node's address; give the senior's and company's dashboards their rooms (``my_rooms``)."""
+async def local_url_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Learn this node's own address (the recorder joins through it) from the first request it serves."""
     remember_local_url(request)
-    if request.method == "GET" and request.path in DASHBOARD_PATHS and not request.query:
-        user = current_user(request)
-        if user is not None:
-            listing = await service.rooms_for(request.app[SESSIONS], user.id)
-            context = request.get(aiohttp_jinja2.REQUEST_CONTEXT_KEY) or {}
-            with warnings.catch_warnings():  # aiohttp_jinja2's documented key is a plain string
-                warnings.simplefilter("ignore", web.NotAppKeyWarning)
-                request[aiohttp_jinja2.REQUEST_CONTEXT_KEY] = {**context, "my_rooms": listing}
     return await handler(request)
 
 
-def setup_rooms(app: web.Application, settings: Settings) -> None:
-    """Mount ``/ws/signal`` with the rooms hooks and the recorders' context (call at app creation)."""
+def setup_runtime(app: web.Application, settings: Settings) -> None:
+    """Mount ``/ws/signal`` with the rooms hooks, and this node's recorders with their context."""
     app[ROOMS] = RoomsRuntime(settings)
-    env = aiohttp_jinja2.get_env(app)
-    env.filters["kst"] = kst
-    env.globals["room_state_labels"] = ROOM_STATE_LABELS
 
     async def on_all_agreed(room_id: int) -> None:
         await start_recorder(app, room_id)
@@ -278,4 +260,4 @@ def setup_rooms(app: web.Application, settings: Settings) -> None:
     options = SignalingOptions(redis_prefix=broker_prefix(settings))
     setup_signaling(app, settings, path=SIGNAL_PATH, options=options, hooks=hooks)
     app.cleanup_ctx.append(_recorders_ctx)
-    app.middlewares.append(my_rooms_middleware)
+    app.middlewares.append(local_url_middleware)

@@ -14,7 +14,7 @@ from aiohttp_sse import sse_response
 
 from core.pubsub import user_channel
 from web.keys import PUBSUB
-from web.security import current_user, requires
+from web.security import require_user, requires
 
 routes = web.RouteTableDef()
 PING_SECONDS = 15
@@ -23,8 +23,7 @@ PING_SECONDS = 15
 @routes.get("/events", name="events")
 @requires()
 async def events(request: web.Request) -> web.StreamResponse:
-    user = current_user(request)
-    assert user is not None
+    user = require_user(request)
     async with (
         request.app[PUBSUB].subscribe(user_channel(user.id)) as stream,
         sse_response(request, ping_interval=PING_SECONDS) as response,

@@ -1,22 +1,20 @@
 """Interview room pages: my interviews, the room itself, its join token, scorecard and recordings.
 
 The room page is the browser client of docs/signaling.md (``room.js``); this module only
-renders it and hands out join tokens. Admins create rooms in :mod:`web.routes.rooms_admin`.
+renders it and hands out join tokens. Admins create rooms in :mod:`web.rooms.admin`.
 """
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 
 from aiohttp import web
 from sqlalchemy import select
 
 from core.accounts import Role, User
-from core.clock import utcnow
-from core.errors import AllWorkError, InvalidInput
+from core.errors import AllWorkError
 from core.i18n import N_
 from interview.rooms import service
 from interview.rooms.errors import RoomNotFound
@@ -25,10 +23,9 @@ from interview.signaling.turn import ice_servers
 from web.forms import Form
 from web.keys import SESSIONS, SETTINGS
 from web.render import flash, gettext_for, render
-from web.rooms_forms import FIELDS, RoomChoices, read_new_room, room_choices
-from web.rooms_i18n import KST, room_js_text
-from web.rooms_wiring import preload_transcription, remember_local_url
-from web.security import current_user, requires
+from web.rooms.i18n import room_js_text
+from web.rooms.runtime import preload_transcription, remember_local_url
+from web.security import current_user, require_user, requires
 
 routes = web.RouteTableDef()
 
@@ -94,8 +91,7 @@ def _room_id(request: web.Request) -> int:
 
 async def _participant_room(request: web.Request) -> tuple[User, Room, ParticipantRole]:
     """The room and the user's role in it; another user learns nothing (not found)."""
-    user = current_user(request)
-    assert user is not None
+    user = require_user(request)
     room = await service.get_room(request.app[SESSIONS], _room_id(request))
     part = room.participant(user.id)
     if part is None:
@@ -112,8 +108,7 @@ async def _names(request: web.Request, room: Room) -> dict[int, str]:
 @routes.get("/rooms", name="my_rooms")
 @requires(*PARTICIPANT_ROLES)
 async def my_rooms(request: web.Request) -> web.Response:
-    user = current_user(request)
-    assert user is not None
+    user = require_user(request)
     listing = await service.rooms_for(request.app[SESSIONS], user.id)
     return await render(request, "rooms/mine.html", MyRoomsPage(listing))
 
@@ -189,8 +184,7 @@ async def scorecard_submit(request: web.Request) -> web.Response:
             decision=values.get("decision", ""),
         )
     except AllWorkError as exc:
-        form.errors = {name: _(msg) for name, msg in exc.fields.items()}
-        form.message = _(exc.message, **exc.params)
+        form.show(exc, _)
         page = _scorecard_page(room, form, request)
         return await render(request, "rooms/scorecard.html", page, status=exc.status)
     await flash(request, _("Thank you. Your scorecard is saved."))
@@ -219,67 +213,3 @@ async def recording_file(request: web.Request) -> web.StreamResponse:
         raise RoomNotFound()
     kind = "audio/ogg" if path.suffix == ".ogg" else "video/webm"
     return web.FileResponse(path, headers={"Content-Type": kind, "Cache-Control": "private, no-store"})
-
-
-# --- admin: create rooms ---------------------------------------------------------------------------
-@dataclass
-class AdminRoomsPage:
-    form: Form
-    choices: RoomChoices
-    chosen_interviewers: list[str]
-    rooms: list[Room]
-    names: dict[int, str]
-
-
-async def _admin_page(request: web.Request, form: Form, chosen: list[str]) -> AdminRoomsPage:
-    sessions = request.app[SESSIONS]
-    choices = await room_choices(sessions)
-    async with sessions() as session:
-        rooms = list(await session.scalars(select(Room).order_by(Room.id.desc()).limit(30)))
-        ids = {p.user_id for r in rooms for p in r.participants}
-        names = dict((await session.execute(select(User.id, User.name).where(User.id.in_(ids)))).all())
-    return AdminRoomsPage(form, choices, chosen, rooms, names)
-
-
-@routes.get("/admin/rooms", name="admin_rooms")
-@requires(Role.ADMIN)
-async def admin_rooms(request: web.Request) -> web.Response:
-    tomorrow = (utcnow() + timedelta(days=1)).astimezone(KST)
-    form = Form(
-        values={
-            "date": tomorrow.date().isoformat(),
-            "time": "10:00",
-            "duration_minutes": "60",
-            "opens_before_minutes": "15",
-        }
-    )
-    return await render(request, "rooms/admin.html", await _admin_page(request, form, []))
-
-
-@routes.post("/admin/rooms", name="admin_rooms_post")
-@requires(Role.ADMIN)
-async def admin_create_room(request: web.Request) -> web.Response:
-    admin = current_user(request)
-    assert admin is not None
-    data = await request.post()
-    values = {name: str(data.get(name, ""))[:100] for name in FIELDS}
-    chosen = [v for v in data.getall("interviewer_ids", []) if isinstance(v, str)][:20]
-    _ = gettext_for(request)
-    try:
-        new = read_new_room(values, chosen)
-        room = await service.create_room(
-            request.app[SESSIONS],
-            candidate_id=new.candidate_id,
-            posting_id=new.posting_id,
-            interviewer_ids=new.interviewer_ids,
-            scheduled_start=new.start,
-            duration_minutes=new.duration_minutes,
-            opens_before_minutes=new.opens_before_minutes,
-            created_by=admin.id,
-        )
-    except InvalidInput as exc:
-        form = Form(values=values).show(exc, _)
-        page = await _admin_page(request, form, chosen)
-        return await render(request, "rooms/admin.html", page, status=exc.status)
-    await flash(request, _("Interview room %(id)s is booked.", id=room.id))
-    raise web.HTTPSeeOther("/admin/rooms")

@@ -1,7 +1,8 @@
-"""Long-lived resources of the app, one ``cleanup_ctx`` each: set up, yield, dispose.
+"""The resources every feature shares, one ``cleanup_ctx`` each: set up, yield, dispose.
 
-A feature that needs a resource (a broker, a worker pool, a peer registry) adds its context
-function to :data:`CONTEXTS`, after the ones it depends on.
+The database, the pub/sub channel between nodes, and the transcription job queue. A feature's
+own resources (the matching index, practice's recorder peers, the rooms' recorders) are added by
+that feature's ``setup``, after these.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ from core.db import create_engine, session_factory
 from core.pubsub import make_pubsub
 from interview.transcribe.jobs import make_queue
 from web.keys import ENGINE, PUBSUB, SESSIONS, SETTINGS, TRANSCRIPTION
-from web.matching_live import matching_ctx
-from web.routes.practice import practice_ctx
 
 
 async def database_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -48,6 +47,4 @@ CONTEXTS: list[Callable[[web.Application], AsyncIterator[None]]] = [
     database_ctx,
     pubsub_ctx,
     transcription_ctx,
-    matching_ctx,
-    practice_ctx,
 ]

@@ -13,22 +13,22 @@ from interview.practice import coach, service
 from interview.practice.models import PracticeSession
 from web.forms import Form, read_form
 from web.keys import SESSIONS
+from web.practice.pages import result_page
 from web.render import flash, gettext_for, render
-from web.routes.practice import result_page
-from web.security import current_user, requires
+from web.security import require_user, requires
 
 routes = web.RouteTableDef()
+
+
+@routes.get("/coach", name="coach")
+@requires(Role.COACH)
+async def coach_home(request: web.Request) -> web.Response:
+    return await render(request, "dashboard_coach.html")
 
 
 @dataclass
 class CoachIndexPage:
     shared: list[tuple[PracticeSession, str]]
-
-
-def _coach(request: web.Request) -> User:
-    user = current_user(request)
-    assert user is not None
-    return user
 
 
 def _sid(request: web.Request) -> int:
@@ -41,7 +41,7 @@ def _sid(request: web.Request) -> int:
 @routes.get("/coach/practice", name="coach_practice")
 @requires(Role.COACH)
 async def coach_practice(request: web.Request) -> web.Response:
-    shared = await service.shared_with(request.app[SESSIONS], _coach(request))
+    shared = await service.shared_with(request.app[SESSIONS], require_user(request))
     return await render(request, "coach/index.html", CoachIndexPage(shared))
 
 
@@ -53,7 +53,7 @@ async def _senior_name(request: web.Request, row: PracticeSession) -> str:
 @routes.get(r"/coach/practice/{sid:\d+}", name="coach_practice_session")
 @requires(Role.COACH)
 async def coach_practice_session(request: web.Request) -> web.Response:
-    row = await service.visible_session(request.app[SESSIONS], _coach(request), _sid(request))
+    row = await service.visible_session(request.app[SESSIONS], require_user(request), _sid(request))
     page = await result_page(request, row, owner=False, senior_name=await _senior_name(request, row))
     return await render(request, "practice/result.html", page)
 
@@ -68,7 +68,7 @@ async def coach_practice_comment(request: web.Request) -> web.Response:
     try:
         await coach.add_comment(
             request.app[SESSIONS],
-            _coach(request),
+            require_user(request),
             sid,
             kind=data["kind"],
             body=data["body"],
@@ -76,11 +76,9 @@ async def coach_practice_comment(request: web.Request) -> web.Response:
             at=data["at"],
         )
     except InvalidInput as exc:
-        row = await service.visible_session(request.app[SESSIONS], _coach(request), sid)
+        row = await service.visible_session(request.app[SESSIONS], require_user(request), sid)
         page = await result_page(request, row, owner=False, senior_name=await _senior_name(request, row))
-        page.comment_form = Form(
-            values=data, errors={k: _(v) for k, v in exc.fields.items()}, message=_(exc.message)
-        )
+        page.comment_form = Form(values=data).show(exc, _)
         return await render(request, "practice/result.html", page, status=exc.status)
     await flash(request, _("Your note was saved. The job seeker will see it."))
     raise web.HTTPSeeOther(f"/coach/practice/{sid}")

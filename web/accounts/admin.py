@@ -12,7 +12,7 @@ from core.errors import EmailTaken, InvalidInput
 from web.forms import Form, read_form
 from web.keys import SESSIONS
 from web.render import flash, gettext_for, render
-from web.security import current_user, requires
+from web.security import require_user, requires
 
 routes = web.RouteTableDef()
 
@@ -49,8 +49,7 @@ async def admin_create_user(request: web.Request) -> web.Response:
     data = await read_form(request, ("email", "name", "password", "role"))
     _ = gettext_for(request)
     form = Form(values={k: data[k] for k in ("email", "name", "role")})
-    admin = current_user(request)
-    assert admin is not None
+    admin = require_user(request)
     try:
         account = validate_account(data["email"], data["name"], data["password"], data["role"])
         user = await create_user(request.app[SESSIONS], account, created_by=admin.id)

@@ -1,4 +1,4 @@
-"""Log in, log out, sign up."""
+"""Log in, log out, sign up, and /dashboard (each role's home)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from core.i18n import N_
 from web.forms import Form, read_form
 from web.keys import SESSIONS, SETTINGS
 from web.render import gettext_for, render, request_language
-from web.security import client_address, current_user, log_in, log_out, safe_next
+from web.security import client_address, current_user, log_in, log_out, require_user, requires, safe_next
 
 routes = web.RouteTableDef()
 
@@ -60,10 +60,9 @@ async def login_submit(request: web.Request) -> web.Response:
             window=settings.login_failure_window,
         )
     except (LoginFailed, TooManyAttempts) as exc:
-        form.message = _(exc.message, **exc.params)
-        status = exc.status
+        form.show(exc, _)
         return await render(
-            request, "login.html", LoginPage(form, safe_next(data["next"], "")), status=status
+            request, "login.html", LoginPage(form, safe_next(data["next"], "")), status=exc.status
         )
     await log_in(request, user)
     raise web.HTTPSeeOther(safe_next(data["next"], DASHBOARDS[user.role]))
@@ -108,4 +107,11 @@ async def signup_submit(request: web.Request) -> web.Response:
             request, "signup.html", SignupPage(form, _signup_roles(request)), status=exc.status
         )
     await log_in(request, user)
+    raise web.HTTPSeeOther(DASHBOARDS[user.role])
+
+
+@routes.get("/dashboard", name="dashboard")
+@requires()
+async def dashboard(request: web.Request) -> web.Response:
+    user = require_user(request)
     raise web.HTTPSeeOther(DASHBOARDS[user.role])

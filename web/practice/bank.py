@@ -7,16 +7,16 @@ from typing import Any
 
 from aiohttp import web
 
-from core.accounts import Role, User
+from core.accounts import Role
 from core.errors import InvalidInput
 from interview.practice import bank
 from interview.practice.models import PracticeQuestion
 from interview.practice.questions import CATEGORIES, ROLES
 from web.forms import Form, read_form
 from web.keys import SESSIONS
+from web.practice.runtime import labels
 from web.render import flash, gettext_for, render, request_language
-from web.routes.practice import labels
-from web.security import current_user, requires
+from web.security import require_user, requires
 
 routes = web.RouteTableDef()
 
@@ -37,12 +37,6 @@ class QuestionFormPage:
     categories: tuple[str, ...] = CATEGORIES
     roles: tuple[str, ...] = ROLES
     fields: tuple[str, ...] = field(default=bank.FIELDS)
-
-
-def _admin(request: web.Request) -> User:
-    user = current_user(request)
-    assert user is not None
-    return user
 
 
 @routes.get("/admin/questions", name="question_bank")
@@ -90,9 +84,9 @@ async def _save(request: web.Request, question_id: str | None) -> web.Response:
     data = await read_form(request, bank.FIELDS)
     _ = gettext_for(request)
     try:
-        q = await bank.save(request.app[SESSIONS], _admin(request), data, question_id=question_id)
+        q = await bank.save(request.app[SESSIONS], require_user(request), data, question_id=question_id)
     except InvalidInput as exc:
-        form = Form(values=data, errors={k: _(v) for k, v in exc.fields.items()}, message=_(exc.message))
+        form = Form(values=data).show(exc, _)
         page = QuestionFormPage(form, labels(), request_language(request), question_id)
         return await render(request, "practice/question_form.html", page, status=exc.status)
     await flash(request, _("The question %(id)s was saved.", id=q.id))
@@ -116,7 +110,7 @@ async def question_update(request: web.Request) -> web.Response:
 async def question_active(request: web.Request) -> web.Response:
     data = await read_form(request, ("active",))
     active = data["active"] == "1"
-    await bank.set_active(request.app[SESSIONS], _admin(request), request.match_info["qid"], active)
+    await bank.set_active(request.app[SESSIONS], require_user(request), request.match_info["qid"], active)
     _ = gettext_for(request)
     await flash(
         request, _("The question is in use again.") if active else _("The question is no longer used.")

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from core.accounts import User
 from matching.models import MatchNotification, NotificationKind, Posting
 from web.keys import SESSIONS
-from web.matching_live import MATCHING
+from web.matching.live import MATCHING
 from web.render import render
-from web.security import current_user, requires
+from web.security import require_user, requires
 
 routes = web.RouteTableDef()
 
@@ -35,8 +35,7 @@ class InboxPage:
 @routes.get("/inbox", name="inbox")
 @requires()
 async def inbox(request: web.Request) -> web.Response:
-    user = current_user(request)
-    assert user is not None
+    user = require_user(request)
     rows = await request.app[MATCHING].inbox(user.id)
     items = await _items(request, rows)
     return await render(request, "matching/inbox.html", InboxPage(items))
@@ -77,8 +76,7 @@ async def _items(request: web.Request, rows: list[MatchNotification]) -> list[In
 @routes.post("/inbox/read", name="inbox_read")
 @requires()
 async def mark_read(request: web.Request) -> web.Response:
-    user = current_user(request)
-    assert user is not None
+    user = require_user(request)
     unread = [r.id for r in await request.app[MATCHING].inbox(user.id, unread_only=True, limit=500)]
     await request.app[MATCHING].mark_read(user.id, unread)
     raise web.HTTPSeeOther("/inbox")

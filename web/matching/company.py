@@ -9,12 +9,14 @@ from sqlalchemy import select
 
 from core.accounts import Role
 from core.errors import InvalidInput, NotFound
+from interview.rooms import service as rooms_service
+from interview.rooms.service import RoomListing
 from matching import records
 from matching.errors import AlreadyRequested, CompanyNotApproved, NotMatchable, ProfileMissing
 from matching.models import Company, Posting
 from web.forms import Form, read_form
 from web.keys import SESSIONS
-from web.matching_forms import (
+from web.matching.forms import (
     COMPANY_FIELDS,
     POSTING_FIELDS,
     Reason,
@@ -24,9 +26,9 @@ from web.matching_forms import (
     region_label,
     region_names,
 )
-from web.matching_live import MATCHING, announce_change
+from web.matching.live import MATCHING, announce_change
 from web.render import flash, gettext_for, render, request_language
-from web.security import current_user, requires
+from web.security import require_user, requires
 
 routes = web.RouteTableDef()
 PER_PAGE = 10
@@ -37,6 +39,8 @@ class CompanyHome:
     company: Company | None
     postings: list[Posting] = field(default_factory=list)
     region: str = ""
+    #: "my interviews" (rooms/_my_rooms.html)
+    my_rooms: list[RoomListing] = field(default_factory=list)
 
 
 @dataclass
@@ -73,8 +77,7 @@ class CandidatesPage:
 
 
 async def _company(request: web.Request) -> Company | None:
-    user = current_user(request)
-    assert user is not None
+    user = require_user(request)
     companies = await records.companies_of(request.app[SESSIONS], user.id)
     return companies[0] if companies else None
 
@@ -107,6 +110,7 @@ async def company_home(request: web.Request) -> web.Response:
                     .order_by(Posting.created_at.desc())
                 )
             )
+    page.my_rooms = await rooms_service.rooms_for(request.app[SESSIONS], require_user(request).id)
     return await render(request, "dashboard_company.html", page)
 
 
@@ -123,8 +127,7 @@ async def company_form(request: web.Request) -> web.Response:
 @routes.post("/company/profile")
 @requires(Role.COMPANY)
 async def company_submit(request: web.Request) -> web.Response:
-    user = current_user(request)
-    assert user is not None
+    user = require_user(request)
     company = await _company(request)
     values = await read_form(request, COMPANY_FIELDS)
     _ = gettext_for(request)
@@ -161,8 +164,7 @@ async def posting_edit(request: web.Request) -> web.Response:
 @routes.post(r"/company/postings/{posting_id:\d+}/edit")
 @requires(Role.COMPANY)
 async def posting_submit(request: web.Request) -> web.Response:
-    user = current_user(request)
-    assert user is not None
+    user = require_user(request)
     company = await _company(request)
     if company is None:
         raise web.HTTPSeeOther("/company/profile")
@@ -185,8 +187,7 @@ async def posting_submit(request: web.Request) -> web.Response:
 @routes.get(r"/company/postings/{posting_id:\d+}/candidates", name="posting_candidates")
 @requires(Role.COMPANY)
 async def candidates(request: web.Request) -> web.Response:
-    user = current_user(request)
-    assert user is not None
+    user = require_user(request)
     posting = await _own_posting(request)
     try:
         page_no = max(1, min(int(request.query.get("page", "1")), 1000))
@@ -221,8 +222,7 @@ async def candidates(request: web.Request) -> web.Response:
 @routes.post(r"/company/postings/{posting_id:\d+}/candidates/{senior_id:\d+}/request", name="company_request")
 @requires(Role.COMPANY)
 async def company_request(request: web.Request) -> web.Response:
-    user = current_user(request)
-    assert user is not None
+    user = require_user(request)
     posting = await _own_posting(request)
     senior_id = int(request.match_info["senior_id"])
     _ = gettext_for(request)

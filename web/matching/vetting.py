@@ -13,10 +13,10 @@ from matching import records
 from matching.models import Company, Posting, PostingStatus, SiteVisit, VettingStatus
 from web.forms import Form, read_form
 from web.keys import SESSIONS
-from web.matching_forms import VISIT_FIELDS, region_label
-from web.matching_live import MATCHING, announce_change
+from web.matching.forms import VISIT_FIELDS, region_label
+from web.matching.live import MATCHING, announce_change
 from web.render import flash, gettext_for, render, request_language
-from web.security import current_user, requires
+from web.security import require_user, requires
 
 routes = web.RouteTableDef()
 
@@ -83,8 +83,7 @@ async def company_detail(request: web.Request) -> web.Response:
 @routes.post(r"/admin/companies/{company_id:\d+}/visits", name="admin_visit")
 @requires(Role.ADMIN)
 async def log_visit(request: web.Request) -> web.Response:
-    admin = current_user(request)
-    assert admin is not None
+    admin = require_user(request)
     company = await _company(request)
     values = await read_form(request, VISIT_FIELDS)
     _ = gettext_for(request)
@@ -102,8 +101,7 @@ async def log_visit(request: web.Request) -> web.Response:
 @routes.post(r"/admin/companies/{company_id:\d+}/vetting", name="admin_vet")
 @requires(Role.ADMIN)
 async def vet(request: web.Request) -> web.Response:
-    admin = current_user(request)
-    assert admin is not None
+    admin = require_user(request)
     company = await _company(request)
     data = await read_form(request, ("status",))
     _ = gettext_for(request)

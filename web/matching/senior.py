@@ -9,6 +9,8 @@ from sqlalchemy import select
 
 from core.accounts import Role
 from core.errors import InvalidInput, NotFound
+from interview.rooms import service as rooms_service
+from interview.rooms.service import RoomListing
 from matching import records
 from matching.errors import AlreadyRequested, NotMatchable, ProfileMissing
 from matching.index import PostingFilter
@@ -16,7 +18,7 @@ from matching.models import InterviewRequest
 from matching.service import MatchItem, MatchPage
 from web.forms import Form, read_form
 from web.keys import SESSIONS
-from web.matching_forms import (
+from web.matching.forms import (
     CAREER_ROWS,
     EMPLOYMENT_TYPES,
     REGION_SLOTS,
@@ -27,9 +29,9 @@ from web.matching_forms import (
     reasons,
     region_names,
 )
-from web.matching_live import MATCHING, announce_change
+from web.matching.live import MATCHING, announce_change
 from web.render import flash, gettext_for, render, request_language
-from web.security import current_user, requires
+from web.security import require_user, requires
 
 routes = web.RouteTableDef()
 PER_PAGE = 10
@@ -46,6 +48,8 @@ class SeniorHome:
     has_profile: bool
     matches: list[MatchView] = field(default_factory=list)
     total: int = 0
+    #: "my interviews" (rooms/_my_rooms.html)
+    my_rooms: list[RoomListing] = field(default_factory=list)
 
 
 @dataclass
@@ -79,8 +83,7 @@ def _views(result: MatchPage, request: web.Request) -> list[MatchView]:
 
 
 async def _ranked(request: web.Request, page: int, employment_type: str = "") -> MatchPage | None:
-    user = current_user(request)
-    assert user is not None
+    user = require_user(request)
     flt = PostingFilter(employment_types=(employment_type,) if employment_type in EMPLOYMENT_TYPES else ())
     try:
         return await request.app[MATCHING].rank_postings_for_senior(user.id, flt, page, PER_PAGE, viewer=user)
@@ -97,14 +100,14 @@ async def senior_home(request: web.Request) -> web.Response:
         page.matches, page.total = _views(result, request)[:5], result.total
     if request.query.get("partial") == "matches":
         return await render(request, "matching/_senior_matches.html", page)
+    page.my_rooms = await rooms_service.rooms_for(request.app[SESSIONS], require_user(request).id)
     return await render(request, "dashboard_senior.html", page)
 
 
 @routes.get("/senior/profile", name="senior_profile")
 @requires(Role.SENIOR)
 async def profile_form(request: web.Request) -> web.Response:
-    user = current_user(request)
-    assert user is not None
+    user = require_user(request)
     profile = await records.get_profile(request.app[SESSIONS], user.id)
     values = profile_values(profile)
     chosen = values.pop("employment_types", "full_time").split(",")
@@ -117,8 +120,7 @@ async def profile_form(request: web.Request) -> web.Response:
 @routes.post("/senior/profile")
 @requires(Role.SENIOR)
 async def profile_submit(request: web.Request) -> web.Response:
-    user = current_user(request)
-    assert user is not None
+    user = require_user(request)
     form_values = await read_form(request, profile_field_names())
     posted = await request.post()
     chosen = [str(v) for v in posted.getall("employment_types", [])]
@@ -153,8 +155,7 @@ async def matches(request: web.Request) -> web.Response:
 
 
 async def _detail(request: web.Request, posting_id: int) -> MatchDetail:
-    user = current_user(request)
-    assert user is not None
+    user = require_user(request)
     item = await request.app[MATCHING].posting_match(user.id, posting_id)
     requested = posting_id in await _requested(request, user.id)
     return MatchDetail(MatchView(item, reasons(item.factors, gettext_for(request))), requested)
@@ -188,8 +189,7 @@ async def match_detail(request: web.Request) -> web.Response:
 @routes.post(r"/senior/matches/{posting_id:\d+}/request", name="senior_request")
 @requires(Role.SENIOR)
 async def request_interview(request: web.Request) -> web.Response:
-    user = current_user(request)
-    assert user is not None
+    user = require_user(request)
     posting_id = _posting_id(request)
     data = await read_form(request, ("message",))
     _ = gettext_for(request)

@@ -1,0 +1,13 @@
+"""Accounts: log in, log out, sign up, each role's home (``/dashboard``), and the admin's account pages."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from core.config import Settings
+from web.accounts import admin, routes
+
+
+def setup(app: web.Application, settings: Settings) -> None:
+    app.router.add_routes(routes.routes)
+    app.router.add_routes(admin.routes)

@@ -1,0 +1,58 @@
+"""Practice's resources in the app: the recorder registry, the recordings' storage, the question labels.
+
+One ``cleanup_ctx`` (:func:`practice_ctx`) sets them up and closes every recorder peer at shutdown;
+the Whisper engine is loaded on the first connection and shared by every session of the process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+from collections.abc import AsyncIterator
+from typing import Any
+
+from aiohttp import web
+
+from interview.practice import bank, service
+from interview.practice.questions import bank_labels
+from interview.practice.recorder import PracticeRecorder
+from interview.practice.storage import Storage
+from interview.transcribe.engine import Engine, load_engine
+from web.keys import SESSIONS, SETTINGS
+
+RECORDER = web.AppKey("practice_recorder", PracticeRecorder)
+STORAGE = web.AppKey("practice_storage", Storage)
+
+
+@functools.cache
+def labels() -> dict[str, Any]:
+    """Category and job-family names in both languages (read once per process)."""
+    return bank_labels()
+
+
+async def practice_ctx(app: web.Application) -> AsyncIterator[None]:
+    """The recorder registry and the shared Whisper engine (loaded in the background at start)."""
+    settings = app[SETTINGS]
+    storage = Storage(settings.data_dir)
+    app[STORAGE] = storage
+    sessions = app[SESSIONS]
+    labels()  # read once, here, where start-up may read files
+    with contextlib.suppress(Exception):  # the bank is seeded on first use otherwise
+        await bank.ensure_seeded(sessions)
+    await service.recover_interrupted(sessions, storage)
+    loading: list[asyncio.Task[Engine]] = []
+
+    async def engine() -> Engine:
+        # loaded on first use (the first connection), then shared by every session of the process
+        if not loading:
+            loading.append(asyncio.create_task(asyncio.to_thread(load_engine, settings)))
+        return await asyncio.shield(loading[0])
+
+    ice = [u.strip() for u in settings.stun_urls.split(",") if u.strip()]
+    app[RECORDER] = PracticeRecorder(sessions, storage, engine, ice_urls=ice)
+    yield
+    await app[RECORDER].close_all()
+    for task in loading:
+        with contextlib.suppress(BaseException):
+            await task
