@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.clock import utcnow
-from core.db import Base, UTCDateTime, transaction
+from core.db import Base, Sessions, UTCDateTime, transaction
 from core.errors import EmailTaken, InvalidInput, LoginFailed, TooManyAttempts
 from core.i18n import N_
 
@@ -122,9 +123,7 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
-async def create_user(
-    sessions: async_sessionmaker[AsyncSession], data: AccountInput, *, created_by: int | None = None
-) -> User:
+async def create_user(sessions: Sessions, data: AccountInput, *, created_by: int | None = None) -> User:
     # hash outside the transaction: Argon2 takes tens of milliseconds of CPU
     import asyncio
 
@@ -145,13 +144,54 @@ async def create_user(
     return user
 
 
-async def get_user(sessions: async_sessionmaker[AsyncSession], user_id: int) -> User | None:
+async def get_user(sessions: Sessions, user_id: int) -> User | None:
     async with sessions() as session:
         user = await session.get(User, user_id)
         return user if user is not None and user.is_active else None
 
 
-async def set_language(sessions: async_sessionmaker[AsyncSession], user_id: int, language: str) -> None:
+async def recent_users(sessions: Sessions, limit: int = 50) -> list[User]:
+    """The ``limit`` most recently created accounts, newest first (active or not)."""
+    async with sessions() as session:
+        rows = await session.scalars(
+            select(User).order_by(User.created_at.desc(), User.id.desc()).limit(limit)
+        )
+        return list(rows)
+
+
+async def count_by_role(sessions: Sessions) -> dict[str, int]:
+    """How many accounts each role has, by role value (``{"senior": 12}``); roles with none are absent."""
+    async with sessions() as session:
+        rows = await session.execute(select(User.role, func.count()).group_by(User.role))
+        return {Role(role).value: n for role, n in rows.all()}
+
+
+async def names_of(sessions: Sessions, user_ids: Iterable[int]) -> dict[int, str]:
+    """The names of these users by id; unknown ids are left out."""
+    ids = set(user_ids)
+    if not ids:
+        return {}
+    async with sessions() as session:
+        rows = await session.execute(select(User.id, User.name).where(User.id.in_(ids)))
+        return {uid: name for uid, name in rows.all()}
+
+
+async def active_users(sessions: Sessions, roles: Iterable[Role], limit: int = 500) -> list[User]:
+    """Active accounts with one of ``roles``, ordered by name (then id), at most ``limit``."""
+    wanted = list(roles)
+    if not wanted:
+        return []
+    async with sessions() as session:
+        rows = await session.scalars(
+            select(User)
+            .where(User.role.in_(wanted), User.is_active.is_(True))
+            .order_by(User.name, User.id)
+            .limit(limit)
+        )
+        return list(rows)
+
+
+async def set_language(sessions: Sessions, user_id: int, language: str) -> None:
     async with transaction(sessions) as session:
         user = await session.get(User, user_id)
         if user is not None:
@@ -195,7 +235,7 @@ async def _throttle_fail(session: AsyncSession, keys: list[str], max_failures: i
 
 
 async def login(
-    sessions: async_sessionmaker[AsyncSession],
+    sessions: Sessions,
     email: str,
     password: str,
     *,

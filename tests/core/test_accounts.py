@@ -1,10 +1,26 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from core.accounts import LoginThrottle, Role, User, create_user, login, validate_account, verify_password
+from core.accounts import (
+    LoginThrottle,
+    Role,
+    User,
+    active_users,
+    count_by_role,
+    create_user,
+    login,
+    names_of,
+    recent_users,
+    validate_account,
+    verify_password,
+)
+from core.clock import utcnow
+from core.db import Sessions, transaction
 from core.errors import EmailTaken, InvalidInput, LoginFailed, TooManyAttempts
 
 
@@ -70,3 +86,58 @@ async def test_repeated_failures_slow_down_the_address(sessions: async_sessionma
             await login(sessions, f"user{i}@example.com", "nope", address="10.2.0.1", max_failures=3)
     with pytest.raises(TooManyAttempts):
         await login(sessions, "other@example.com", "nope", address="10.2.0.1", max_failures=3)
+
+
+# --- read functions ------------------------------------------------------------------------------
+
+
+async def _add(
+    sessions: Sessions, name: str, role: Role, *, minutes_ago: int = 0, active: bool = True
+) -> User:
+    async with transaction(sessions) as session:
+        user = User(
+            email=f"{name}@example.com",
+            name=name,
+            role=role,
+            password_hash="x",
+            is_active=active,
+            created_at=utcnow() - timedelta(minutes=minutes_ago),
+        )
+        session.add(user)
+    return user
+
+
+async def test_recent_users_newest_first(sessions: Sessions) -> None:
+    old = await _add(sessions, "old", Role.SENIOR, minutes_ago=30)
+    new = await _add(sessions, "new", Role.COMPANY, minutes_ago=1)
+    gone = await _add(sessions, "gone", Role.COACH, minutes_ago=10, active=False)
+    assert [u.id for u in await recent_users(sessions)] == [new.id, gone.id, old.id]
+    assert [u.id for u in await recent_users(sessions, limit=2)] == [new.id, gone.id]
+
+
+async def test_count_by_role(sessions: Sessions) -> None:
+    assert await count_by_role(sessions) == {}
+    await _add(sessions, "a", Role.SENIOR)
+    await _add(sessions, "b", Role.SENIOR)
+    await _add(sessions, "c", Role.ADMIN, active=False)
+    assert await count_by_role(sessions) == {"senior": 2, "admin": 1}
+
+
+async def test_names_of(sessions: Sessions) -> None:
+    kim = await _add(sessions, "김영수", Role.SENIOR)
+    park = await _add(sessions, "박사장", Role.COMPANY)
+    assert await names_of(sessions, [kim.id, park.id, 99999]) == {kim.id: "김영수", park.id: "박사장"}
+    assert await names_of(sessions, iter([park.id])) == {park.id: "박사장"}
+    assert await names_of(sessions, []) == {}
+
+
+async def test_active_users_by_role_and_name(sessions: Sessions) -> None:
+    choi = await _add(sessions, "최민호", Role.SENIOR)
+    kim = await _add(sessions, "김영수", Role.SENIOR)
+    park = await _add(sessions, "박사장", Role.COMPANY)
+    await _add(sessions, "이전", Role.SENIOR, active=False)
+    await _add(sessions, "관리자", Role.ADMIN)
+    found = await active_users(sessions, [Role.SENIOR, Role.COMPANY])
+    assert [u.id for u in found] == [kim.id, park.id, choi.id]  # 김 < 박 < 최
+    assert [u.id for u in await active_users(sessions, (Role.SENIOR,), limit=1)] == [kim.id]
+    assert await active_users(sessions, []) == []

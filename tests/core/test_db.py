@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.accounts import LoginThrottle
-from core.db import after_commit, transaction
+from core.db import after_commit, create_engine, ping, transaction
 
 KST = timezone(timedelta(hours=9))
 
@@ -43,3 +43,20 @@ async def test_after_commit_runs_only_after_a_commit(sessions: async_sessionmake
             after_commit(session, lambda: note("rolled back"))
             raise RuntimeError("boom")
     assert ran == ["committed"]
+
+
+async def test_ping_answers_when_the_database_does(database_url: str) -> None:
+    engine = create_engine(database_url)
+    try:
+        await ping(engine)
+    finally:
+        await engine.dispose()
+
+
+async def test_ping_raises_when_the_database_does_not_answer() -> None:
+    engine = create_engine("postgresql+asyncpg://postgres@127.0.0.1:1/nowhere", connect_args={"timeout": 5})
+    try:
+        with pytest.raises(OSError):
+            await ping(engine)
+    finally:
+        await engine.dispose()
