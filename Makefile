@@ -39,7 +39,8 @@ test: install-test
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy core web matching interview
+	$(BIN)/mypy core web matching interview tests bench
+	$(BIN)/lint-imports
 
 format: install-test
 	$(BIN)/ruff check --fix .
