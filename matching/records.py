@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
-from datetime import date
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -28,8 +29,10 @@ from matching.models import (
     VETTING_TRANSITIONS,
     CareerEntry,
     Company,
+    InterviewRequest,
     Posting,
     PostingStatus,
+    RequestState,
     SeniorProfile,
     SiteVisit,
     VettingStatus,
@@ -312,3 +315,114 @@ async def load_docs(sessions: Sessions) -> tuple[list[SeniorDoc], list[PostingDo
         )
         postings = [posting_doc(p, status) for p, status in rows]
     return seniors, postings
+
+
+# --- reads for the pages -------------------------------------------------------------------------
+
+
+async def get_company(sessions: Sessions, company_id: int) -> Company | None:
+    async with sessions() as session:
+        return await session.get(Company, company_id)
+
+
+async def companies_for_vetting(sessions: Sessions) -> list[Company]:
+    """Every company for the admin's vetting list: pending ones first, then by name."""
+    async with sessions() as session:
+        rows = await session.scalars(
+            select(Company).order_by(Company.status != VettingStatus.PENDING, Company.name, Company.id)
+        )
+        return list(rows)
+
+
+async def get_posting(sessions: Sessions, posting_id: int) -> Posting | None:
+    async with sessions() as session:
+        return await session.get(Posting, posting_id)
+
+
+async def postings_of(sessions: Sessions, company_id: int) -> list[Posting]:
+    """A company's postings, open or not, newest first."""
+    async with sessions() as session:
+        rows = await session.scalars(
+            select(Posting)
+            .where(Posting.company_id == company_id)
+            .order_by(Posting.created_at.desc(), Posting.id.desc())
+        )
+        return list(rows)
+
+
+async def open_posting_ids(sessions: Sessions, company_id: int) -> list[int]:
+    """The ids of a company's open postings, in id order."""
+    async with sessions() as session:
+        rows = await session.scalars(
+            select(Posting.id)
+            .where(Posting.company_id == company_id, Posting.status == PostingStatus.OPEN)
+            .order_by(Posting.id)
+        )
+        return list(rows)
+
+
+async def posting_titles(sessions: Sessions, posting_ids: Iterable[int]) -> dict[int, str]:
+    """The titles of these postings by id; unknown ids are left out."""
+    ids = set(posting_ids)
+    if not ids:
+        return {}
+    async with sessions() as session:
+        rows = await session.execute(select(Posting.id, Posting.title).where(Posting.id.in_(ids)))
+        return {pid: title for pid, title in rows.all()}
+
+
+async def recent_postings(sessions: Sessions, limit: int = 200) -> list[tuple[int, str]]:
+    """``(id, title)`` of the latest postings, any company or status, newest id first."""
+    async with sessions() as session:
+        rows = await session.execute(
+            select(Posting.id, Posting.title).order_by(Posting.id.desc()).limit(limit)
+        )
+        return [(pid, title) for pid, title in rows.all()]
+
+
+async def requested_posting_ids(sessions: Sessions, senior_id: int) -> set[int]:
+    """The postings this senior already has an interview request for, whoever asked and in any state."""
+    async with sessions() as session:
+        rows = await session.scalars(
+            select(InterviewRequest.posting_id).where(InterviewRequest.senior_id == senior_id)
+        )
+        return set(rows)
+
+
+@dataclass(frozen=True, slots=True)
+class WaitingRequest:
+    """An interview request waiting for a scheduler to book a room."""
+
+    id: int
+    senior_name: str
+    company_name: str
+    posting_title: str
+    #: the match score when it was requested, 0..1
+    score: float
+    #: ``"senior"`` or ``"company"``: who asked
+    requested_by_role: str
+    created_at: datetime
+
+
+async def waiting_requests(sessions: Sessions, limit: int = 200) -> list[WaitingRequest]:
+    """Interview requests still in ``requested`` state, oldest first, with the names a scheduler reads."""
+    query = (
+        select(
+            InterviewRequest.id,
+            User.name,
+            Company.name,
+            Posting.title,
+            InterviewRequest.score,
+            InterviewRequest.requested_by_role,
+            InterviewRequest.created_at,
+        )
+        .join(User, User.id == InterviewRequest.senior_id)
+        .join(Posting, Posting.id == InterviewRequest.posting_id)
+        .join(Company, Company.id == Posting.company_id)
+        .where(InterviewRequest.state == RequestState.REQUESTED)
+        .order_by(InterviewRequest.created_at, InterviewRequest.id)
+        .limit(limit)
+    )
+    async with sessions() as session:
+        rows = (await session.execute(query)).all()
+    return [WaitingRequest(*row) for row in rows]
