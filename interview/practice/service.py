@@ -9,7 +9,7 @@ Take state changes follow :data:`~interview.practice.models.TAKE_TRANSITIONS` an
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -218,6 +218,42 @@ async def takes_of(sessions: Sessions, session_id: int) -> list[PracticeTake]:
             .order_by(PracticeTake.question_index, PracticeTake.attempt)
         )
         return list(rows.all())
+
+
+async def takes_by_session(sessions: Sessions, session_ids: Iterable[int]) -> dict[int, list[PracticeTake]]:
+    """Every take of these sessions in one query: session id -> takes by question and attempt.
+
+    Each asked id is a key, with an empty list when the session has no takes.
+    """
+    ids = list(dict.fromkeys(session_ids))
+    out: dict[int, list[PracticeTake]] = {sid: [] for sid in ids}
+    if not ids:
+        return out
+    async with sessions() as session:
+        rows = await session.scalars(
+            select(PracticeTake)
+            .where(PracticeTake.session_id.in_(ids))
+            .order_by(PracticeTake.session_id, PracticeTake.question_index, PracticeTake.attempt)
+        )
+        for take in rows:
+            out[take.session_id].append(take)
+    return out
+
+
+async def answered_counts(sessions: Sessions, session_ids: Iterable[int]) -> dict[int, int]:
+    """Session id -> how many of its questions have a finished (``done``) take; 0 for none."""
+    ids = list(dict.fromkeys(session_ids))
+    out = dict.fromkeys(ids, 0)
+    if not ids:
+        return out
+    async with sessions() as session:
+        rows = await session.execute(
+            select(PracticeTake.session_id, func.count(func.distinct(PracticeTake.question_index)))
+            .where(PracticeTake.session_id.in_(ids), PracticeTake.state == TakeState.DONE)
+            .group_by(PracticeTake.session_id)
+        )
+        out.update({sid: n for sid, n in rows.all()})
+    return out
 
 
 async def question_views(sessions: Sessions, row: PracticeSession) -> list[QuestionView]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from core.accounts import User, create_user, validate_account
 from core.db import Sessions
@@ -280,3 +280,42 @@ def test_storage_refuses_paths_outside_the_recordings(data_dir: Path) -> None:
         with pytest.raises(ValueError):
             storage.path(bad)
     assert storage.remove(["../secret_key", None, "recordings/3/none.wav"]) == 0
+
+
+async def test_takes_and_answered_counts_for_many_sessions_in_one_query(
+    sessions: Sessions, data_dir: Path
+) -> None:
+    storage = Storage(data_dir)
+    senior = await _user(sessions, "kim@example.com")
+    spec = service.SetSpec("general", count=3)
+    a, b, empty = [await service.start_session(sessions, senior, spec, language="ko", title=t) for t in "abc"]
+    await _done(sessions, storage, senior, a.id, 1)
+    await _done(sessions, storage, senior, a.id, 0)
+    await _done(sessions, storage, senior, a.id, 0)  # a retake of the same question counts once
+    await service.begin_take(sessions, storage, senior, b.id, 2, video=False)  # still recording
+    ids = [a.id, b.id, empty.id, 99999]
+
+    statements: list[str] = []
+    engine = sessions.kw["bind"].sync_engine
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        takes = await service.takes_by_session(sessions, ids)
+        assert len(statements) == 1
+        answered = await service.answered_counts(sessions, ids)
+        assert len(statements) == 2
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+    assert list(takes) == ids
+    for sid in (a.id, b.id, empty.id):
+        assert [t.id for t in takes[sid]] == [t.id for t in await service.takes_of(sessions, sid)]
+    assert [(t.question_index, t.attempt) for t in takes[a.id]] == [(0, 1), (0, 2), (1, 1)]
+    assert [t.state for t in takes[b.id]] == [TakeState.RECORDING]
+    assert takes[empty.id] == [] and takes[99999] == []
+    assert answered == {a.id: 2, b.id: 0, empty.id: 0, 99999: 0}
+    assert await service.takes_by_session(sessions, []) == {}
+    assert await service.answered_counts(sessions, []) == {}
