@@ -38,13 +38,13 @@ from aiortc import RTCSessionDescription  # noqa: E402
 from core.accounts import create_user, validate_account  # noqa: E402
 from core.config import load_settings  # noqa: E402
 from core.db import create_engine, session_factory  # noqa: E402
-from core.migrate import upgrade  # noqa: E402
 from interview.practice import service  # noqa: E402
 from interview.practice.models import PracticeTake, TakeState  # noqa: E402
 from interview.practice.recorder import PracticeRecorder  # noqa: E402
 from interview.practice.simclient import SpeechTrack, load_pcm48, offer_with, wait_until  # noqa: E402
 from interview.practice.storage import Storage  # noqa: E402
 from interview.transcribe.engine import Engine, load_engine  # noqa: E402
+from web.composition import upgrade  # noqa: E402
 
 TEXT = (
     "Good morning. I worked for twenty two years in quality control at a car parts factory. "

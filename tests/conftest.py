@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.config import Settings, load_settings
 from core.db import create_engine, session_factory
-from core.migrate import upgrade
+from web.composition import upgrade
 
 PG_ADMIN_URL = os.environ.get("ALLWORK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("ALLWORK_TEST_REDIS", "redis://127.0.0.1:6379/0")

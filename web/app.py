@@ -20,6 +20,7 @@ from aiohttp.typedefs import Handler, Middleware
 from core.config import Settings
 from web import accounts, coach, matching, practice, rooms, scheduling, site
 from web.errors import error_middleware
+from web.composition import CATALOGUES
 from web.i18n import Catalogs
 from web.keys import CATALOGS, SETTINGS
 from web.resources import CONTEXTS
@@ -56,7 +57,7 @@ def _security_headers_factory() -> Middleware:
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[_security_headers_factory()])
     app[SETTINGS] = settings
-    app[CATALOGS] = Catalogs.load()
+    app[CATALOGS] = Catalogs.load(CATALOGUES)
     # the session middleware must wrap the error pages (they need the session for the CSRF token)
     install_sessions(app, settings)
     app.middlewares.extend([error_middleware, user_middleware, csrf_middleware])

@@ -30,8 +30,8 @@ log = logging.getLogger("allwork")
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from aiohttp import web
 
-    from core.migrate import upgrade
     from web.app import create_app
+    from web.composition import upgrade
 
     upgrade(settings.effective_database_url)
     host = args.host or settings.host
@@ -50,7 +50,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
-    from core.migrate import upgrade
+    from web.composition import upgrade
 
     upgrade(settings.effective_database_url)
     print("database is up to date")
@@ -58,7 +58,7 @@ def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
-    from core.migrate import upgrade
+    from web.composition import upgrade
     from web.demo import load_demo
 
     upgrade(settings.effective_database_url)
@@ -77,7 +77,7 @@ def _user_create(args: argparse.Namespace, settings: Settings) -> int:
     from core.accounts import create_user, validate_account
     from core.db import create_engine, session_factory
     from core.errors import AllWorkError
-    from core.migrate import upgrade
+    from web.composition import upgrade
 
     password = args.password or getpass.getpass("Password: ")
     upgrade(settings.effective_database_url)

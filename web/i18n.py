@@ -1,8 +1,11 @@
 """Korean and English through Babel catalogs.
 
-Message ids are English. Korean translations live in ``web/translations/ko/*.po``, one
-file per area (web, matching, feedback …); they are compiled in memory at start-up and
-merged, so nothing generated is kept in the repository. English needs no catalog.
+Message ids are English. Each package keeps the Korean for its own messages in its own
+``translations/ko/*.po`` (``matching/translations/ko/matching.po``, this package's
+``web/translations/ko/web.po`` …); the composition root lists those folders
+(``web.composition.CATALOGUES``) and :meth:`Catalogs.load` compiles them in memory at
+start-up and merges them, so nothing generated is kept in the repository. English needs
+no catalog.
 
 The language of a request: the ``lang`` cookie (set by the language switch), else the
 logged-in user's saved language, else the configured default (Korean).
@@ -11,7 +14,7 @@ logged-in user's saved language, else the configured default (Korean).
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,15 +28,14 @@ __all__ = ["N_", "Catalogs", "LANGUAGES", "LANGUAGE_NAMES", "pick_language"]
 
 LANGUAGES = ("ko", "en")
 LANGUAGE_NAMES = {"ko": "한국어", "en": "English"}
-TRANSLATIONS_DIR = Path(__file__).parent / "translations"
 
 Gettext = Callable[..., str]
 
 
-def _load_language(lang: str) -> NullTranslations:
-    folder = TRANSLATIONS_DIR / lang
+def _load_language(lang: str, folders: Iterable[Path]) -> NullTranslations:
     merged: Translations | None = None
-    for po_path in sorted(folder.glob("*.po")):
+    po_paths = [po for folder in folders for po in sorted((folder / lang).glob("*.po"))]
+    for po_path in po_paths:
         with po_path.open("rb") as fh:
             catalog = read_po(fh, locale=lang)
         buf = io.BytesIO()
@@ -52,9 +54,14 @@ class Catalogs:
     translations: Mapping[str, NullTranslations]
 
     @classmethod
-    def load(cls) -> Catalogs:
+    def load(cls, folders: Iterable[Path]) -> Catalogs:
+        """Merge every ``<folder>/<lang>/*.po``, folder by folder; a later folder wins a shared msgid."""
+        folders = tuple(folders)
         return cls(
-            {lang: (_load_language(lang) if lang != "en" else NullTranslations()) for lang in LANGUAGES}
+            {
+                lang: (_load_language(lang, folders) if lang != "en" else NullTranslations())
+                for lang in LANGUAGES
+            }
         )
 
     def gettext(self, lang: str) -> Gettext:

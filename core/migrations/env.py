@@ -1,4 +1,7 @@
-"""Alembic environment: runs revisions on the async engine from the configured URL."""
+"""Alembic environment: runs revisions on the async engine from the configured URL.
+
+The schema parts come from :func:`core.migrate.alembic_config` (``config.attributes``).
+"""
 
 from __future__ import annotations
 
@@ -8,10 +11,10 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from core.db import Base, create_engine
-from core.models import import_all_models
+from core.schema import import_models
 
-import_all_models()
 config = context.config
+import_models(config.attributes["schema_parts"])  # given by core.migrate: Base.metadata is complete
 target_metadata = Base.metadata
 
 

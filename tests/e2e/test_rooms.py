@@ -36,7 +36,6 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from core.clock import utcnow
 from core.config import load_settings
 from core.db import create_engine, session_factory
-from core.migrate import upgrade
 from interview.rooms import service
 from interview.signaling.tokens import RoomRole, issue_room_token
 from tests.conftest import PG_ADMIN_URL, REDIS_URL
@@ -49,6 +48,7 @@ from tests.e2e.conftest import (
     server_env,
     wait_healthy,
 )
+from web.composition import upgrade
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.redis]
 

@@ -14,11 +14,11 @@ from sqlalchemy import select
 from core.accounts import AccountInput, Role, create_user
 from core.config import Settings
 from core.db import create_engine, session_factory
-from core.migrate import upgrade
 from matching.cli import register
 from matching.demo import load_demo
 from matching.models import Posting, SeniorProfile
 from matching.weights import WEIGHTS_FILE
+from web.composition import upgrade
 
 
 def _parser() -> argparse.ArgumentParser:

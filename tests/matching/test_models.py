@@ -7,7 +7,9 @@ from alembic.migration import MigrationContext
 from sqlalchemy import MetaData
 
 from core.db import Base, create_engine
-from core.models import import_all_models
+from core.schema import PART as CORE
+from core.schema import import_models
+from matching.schema import PART as MATCHING
 
 MATCHING_TABLES = {
     "senior_profiles",
@@ -21,7 +23,7 @@ MATCHING_TABLES = {
 
 
 async def test_migration_matches_models(database_url: str) -> None:
-    import_all_models()
+    import_models([CORE, MATCHING])
     mine = MetaData(naming_convention=Base.metadata.naming_convention)
     for name in MATCHING_TABLES | {"users"}:
         Base.metadata.tables[name].to_metadata(mine)

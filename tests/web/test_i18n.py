@@ -9,6 +9,7 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 
 import core.errors
+from web.composition import CATALOGUES
 from web.i18n import Catalogs, pick_language
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,7 +50,7 @@ def _error_messages() -> set[str]:
 
 
 def test_every_msgid_has_a_korean_translation() -> None:
-    ko = Catalogs.load().translations["ko"]
+    ko = Catalogs.load(CATALOGUES).translations["ko"]
     ids = _msgids() | _error_messages()
     assert len(ids) > 50
     missing = sorted(m for m in ids if ko.gettext(m) == m)

@@ -16,10 +16,10 @@ import redis
 
 from core.config import Settings
 from core.db import create_engine, session_factory
-from core.migrate import upgrade
 from interview.transcribe import jobs
 from interview.transcribe.jobs import JobStatus
 from interview.transcribe.queue import ArqQueue
+from web.composition import upgrade
 
 from .conftest import words_of
 

@@ -39,7 +39,8 @@ def test_translate_fills_parameters() -> None:
 
 
 def test_the_web_catalogs_merge_this_file() -> None:
+    from web.composition import CATALOGUES
     from web.i18n import Catalogs
 
-    _ = Catalogs.load().gettext("ko")
+    _ = Catalogs.load(CATALOGUES).gettext("ko")
     assert _(render.TIPS) == "도움말:"
