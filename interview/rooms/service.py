@@ -1,8 +1,11 @@
 """The rooms service: create rooms, let participants in, run the lobby, end rooms, scorecards.
 
-Plain async functions over an ``async_sessionmaker``; the web layer calls them and turns
-their errors (``interview.rooms.errors``) into pages or JSON. A room opens
-``opens_before_minutes`` before its start; it goes live when an interviewer admits the
+Plain async functions over :data:`core.db.Sessions`; the web layer calls them and turns
+their errors (``interview.rooms.errors``) into pages or JSON. A function acting for the
+logged-in user takes it as ``actor: User`` and checks inside what that user may do; the
+signaling hooks pass the user ids of verified room tokens instead.
+
+A room opens ``opens_before_minutes`` before its start; it goes live when an interviewer admits the
 candidate and ends when an interviewer ends it or everyone has left.
 
 The pair's stage moves once every interviewer has submitted a scorecard: any ``reject``
@@ -19,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from core.accounts import Role, User
 from core.clock import utcnow
@@ -317,24 +321,28 @@ def next_stage(decisions: Sequence[Decision]) -> PairStage:
 async def submit_scorecard(
     sessions: Sessions,
     room_id: int,
-    interviewer_id: int,
+    actor: User,
     *,
     ratings: Mapping[str, Any],
     notes: str,
     decision: str,
 ) -> Scorecard:
-    """One scorecard per interviewer, after the room; the last one moves the pair's stage."""
+    """The acting interviewer's scorecard, once per interviewer after the room; the last one moves the stage.
+
+    Raises :class:`NotParticipant` or :class:`InterviewersOnly` when ``actor`` is not one of the room's
+    interviewers.
+    """
     clean, notes, choice = validate_scorecard(ratings, notes, decision)
     async with transaction(sessions) as session:
         room = await _room(session, room_id, lock=True)
-        _interviewer(room, interviewer_id)
+        _interviewer(room, actor.id)
         if room.state != RoomState.ENDED:
             raise RoomStateError("Please end the interview before filling in the scorecard.")
         cards = list(await session.scalars(select(Scorecard).where(Scorecard.room_id == room_id)))
-        if any(c.interviewer_id == interviewer_id for c in cards):
+        if any(c.interviewer_id == actor.id for c in cards):
             raise ScorecardExists()
         card = Scorecard(
-            room_id=room_id, interviewer_id=interviewer_id, ratings=clean, notes=notes, decision=choice
+            room_id=room_id, interviewer_id=actor.id, ratings=clean, notes=notes, decision=choice
         )
         session.add(card)
         cards.append(card)
@@ -387,10 +395,11 @@ class RoomListing:
 
 
 async def rooms_for(
-    sessions: Sessions, user_id: int, now: datetime | None = None, *, limit: int = 50
+    sessions: Sessions, actor: User, now: datetime | None = None, *, limit: int = 50
 ) -> list[RoomListing]:
-    """The rooms this user takes part in: upcoming and open first (soonest first), then ended ones."""
+    """The rooms the acting user takes part in: upcoming and open first (soonest first), then ended ones."""
     at = now or utcnow()
+    user_id = actor.id
     async with sessions() as session:
         rooms = list(
             await session.scalars(
@@ -434,33 +443,49 @@ async def rooms_for(
     return out[:limit]
 
 
-async def scorecard_of(sessions: Sessions, room_id: int, interviewer_id: int) -> Scorecard | None:
+async def scorecard_of(sessions: Sessions, room_id: int, actor: User) -> Scorecard | None:
+    """The acting interviewer's own scorecard for the room, or None before they submit it.
+
+    Raises :class:`NotParticipant` or :class:`InterviewersOnly` when ``actor`` is not one of the room's
+    interviewers, :class:`RoomNotFound` when there is no such room.
+    """
     async with sessions() as session:
+        room = await _room(session, room_id)
+        _interviewer(room, actor.id)
         return await session.scalar(
-            select(Scorecard).where(Scorecard.room_id == room_id, Scorecard.interviewer_id == interviewer_id)
+            select(Scorecard).where(Scorecard.room_id == room_id, Scorecard.interviewer_id == actor.id)
         )
 
 
-async def get_recording(sessions: Sessions, recording_id: int, viewer_id: int) -> Recording:
+async def get_recording(sessions: Sessions, recording_id: int, actor: User) -> Recording:
     """One recording, for the room's participants only (else :class:`RoomNotFound`: no hint it exists)."""
     async with sessions() as session:
         rec = await session.get(Recording, recording_id)
         if rec is None:
             raise RoomNotFound()
         room = await _room(session, rec.room_id)
-        if room.participant(viewer_id) is None:
+        if room.participant(actor.id) is None:
             raise RoomNotFound()
         return rec
 
 
-async def recordings_for(sessions: Sessions, room_id: int, viewer_id: int) -> list[Recording]:
-    """A room's recordings, for its participants only."""
+async def recordings_for(sessions: Sessions, room_id: int, actor: User) -> list[Recording]:
+    """A room's recordings, for its participants only (else :class:`NotParticipant`)."""
     async with sessions() as session:
         room = await _room(session, room_id)
-        if room.participant(viewer_id) is None:
+        if room.participant(actor.id) is None:
             raise NotParticipant()
         return list(
             await session.scalars(
                 select(Recording).where(Recording.room_id == room_id).order_by(Recording.id)
             )
         )
+
+
+async def recent_rooms(sessions: Sessions, limit: int = 30) -> list[Room]:
+    """The latest rooms, newest first, for the admin's list; each with its participants loaded."""
+    async with sessions() as session:
+        rows = await session.scalars(
+            select(Room).options(selectinload(Room.participants)).order_by(Room.id.desc()).limit(limit)
+        )
+        return list(rows)

@@ -17,6 +17,7 @@ from interview.rooms.errors import (
     NotParticipant,
     RecordingNotAllowed,
     RoomEnded,
+    RoomNotFound,
     RoomNotOpen,
     RoomStateError,
     ScorecardExists,
@@ -168,7 +169,7 @@ async def test_scorecards_move_the_pair(sessions: Sessions, people: People) -> N
     room = await _room(sessions, people)
     good = {"ratings": {"경력 적합도": 5, "소통": 4}, "notes": "성실함", "decision": "advance"}
     with pytest.raises(RoomStateError):
-        await service.submit_scorecard(sessions, room.id, people.boss.id, **good)  # not ended yet
+        await service.submit_scorecard(sessions, room.id, people.boss, **good)  # not ended yet
     await service.end_room(sessions, room.id, people.boss.id)
     bad = [
         {"ratings": {}},
@@ -183,15 +184,22 @@ async def test_scorecards_move_the_pair(sessions: Sessions, people: People) -> N
     ]
     for override in bad:
         with pytest.raises(InvalidScorecard):
-            await service.submit_scorecard(sessions, room.id, people.boss.id, **{**good, **override})
+            await service.submit_scorecard(sessions, room.id, people.boss, **{**good, **override})
     with pytest.raises(InterviewersOnly):
-        await service.submit_scorecard(sessions, room.id, people.senior.id, **good)
-    card = await service.submit_scorecard(sessions, room.id, people.boss.id, **good)
+        await service.submit_scorecard(sessions, room.id, people.senior, **good)
+    card = await service.submit_scorecard(sessions, room.id, people.boss, **good)
     assert card.ratings == {"경력 적합도": 5, "소통": 4} and card.decision.value == "advance"
+    mine = await service.scorecard_of(sessions, room.id, people.boss)
+    assert mine is not None and mine.id == card.id
+    assert await service.scorecard_of(sessions, room.id, people.hr) is None  # not submitted yet
+    with pytest.raises(InterviewersOnly):
+        await service.scorecard_of(sessions, room.id, people.senior)
+    with pytest.raises(NotParticipant):
+        await service.scorecard_of(sessions, room.id, people.other_company)
     assert (await service.get_room(sessions, room.id)).stage == PairStage.INTERVIEW  # waits for hr
     with pytest.raises(ScorecardExists):
-        await service.submit_scorecard(sessions, room.id, people.boss.id, **good)
-    await service.submit_scorecard(sessions, room.id, people.hr.id, **{**good, "decision": "hold"})
+        await service.submit_scorecard(sessions, room.id, people.boss, **good)
+    await service.submit_scorecard(sessions, room.id, people.hr, **{**good, "decision": "hold"})
     assert (await service.get_room(sessions, room.id)).stage == PairStage.ON_HOLD
 
 
@@ -207,10 +215,45 @@ async def test_recordings_only_for_participants(sessions: Sessions, people: Peop
     room = await _room(sessions, people)
     rec = await service.add_recording(sessions, room.id, people.senior.id, "/data/r/1.ogg", duration=12.5)
     assert rec.id and rec.duration_seconds == 12.5
-    assert [r.path for r in await service.recordings_for(sessions, room.id, people.hr.id)] == [
-        "/data/r/1.ogg"
-    ]
+    assert [r.path for r in await service.recordings_for(sessions, room.id, people.hr)] == ["/data/r/1.ogg"]
     with pytest.raises(NotParticipant):
-        await service.recordings_for(sessions, room.id, people.other_company.id)
+        await service.recordings_for(sessions, room.id, people.other_company)
+    assert (await service.get_recording(sessions, rec.id, people.senior)).path == "/data/r/1.ogg"
+    for outsider, rec_id in [(people.other_company, rec.id), (people.boss, 99999)]:
+        with pytest.raises(RoomNotFound):  # another's recording looks like a missing one
+            await service.get_recording(sessions, rec_id, outsider)
     with pytest.raises(NotParticipant):
         await service.add_recording(sessions, room.id, people.other_senior.id, "/x.ogg")
+
+
+async def test_rooms_for_lists_the_actors_rooms_open_first(sessions: Sessions, people: People) -> None:
+    later = await _room(sessions, people, starts_in=timedelta(days=2))
+    soon = await _room(sessions, people, starts_in=timedelta(minutes=10))  # open: opens 15 min before
+    ended = await _room(sessions, people, starts_in=timedelta(minutes=-30))
+    await service.end_room(sessions, ended.id, people.boss.id)
+    await service.add_recording(sessions, ended.id, people.senior.id, "/data/r/2.ogg")
+
+    senior = await service.rooms_for(sessions, people.senior)
+    assert [x.room.id for x in senior] == [soon.id, later.id, ended.id]
+    assert [x.can_join for x in senior] == [True, False, False]
+    assert [x.recordings for x in senior] == [0, 0, 1]
+    assert {x.role.value for x in senior} == {"candidate"} and not any(x.needs_scorecard for x in senior)
+    boss = await service.rooms_for(sessions, people.boss)
+    assert [(x.room.id, x.needs_scorecard) for x in boss][-1] == (ended.id, True)
+    await service.submit_scorecard(
+        sessions, ended.id, people.boss, ratings={"소통": 4}, notes="", decision="advance"
+    )
+    assert not (await service.rooms_for(sessions, people.boss))[-1].needs_scorecard
+    assert (await service.rooms_for(sessions, people.hr))[-1].needs_scorecard  # hr still owes one
+    assert await service.rooms_for(sessions, people.other_senior) == []
+    assert len(await service.rooms_for(sessions, people.senior, limit=1)) == 1
+
+
+async def test_recent_rooms_newest_first_with_participants(sessions: Sessions, people: People) -> None:
+    assert await service.recent_rooms(sessions) == []
+    rooms = [await _room(sessions, people) for _ in range(3)]
+    recent = await service.recent_rooms(sessions, limit=2)
+    assert [r.id for r in recent] == [rooms[2].id, rooms[1].id]
+    # participants are loaded: readable after the session has closed
+    assert {p.user_id for p in recent[0].participants} == {people.senior.id, people.boss.id, people.hr.id}
+    assert [r.id for r in await service.recent_rooms(sessions)] == [r.id for r in reversed(rooms)]
