@@ -3,7 +3,7 @@
 Each factor function takes numpy arrays (one element per candidate) and returns numbers from
 0 to 1, so ranking 100,000 candidates is a handful of array operations; :func:`reasons` turns one
 pair's figures into an English message id with parameters (Korean in
-``web/translations/ko/matching.po``). The same numbers and reasons are shown to the senior and to
+``matching/translations/ko/matching.po``). The same numbers and reasons are shown to the senior and to
 the company. Nothing here knows a birth year.
 """
 

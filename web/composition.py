@@ -14,7 +14,6 @@ from types import ModuleType
 import core
 import core.schema
 import interview.practice
-import interview.practice.feedback
 import interview.practice.schema
 import interview.rooms
 import interview.rooms.schema
@@ -53,7 +52,6 @@ CATALOGUES: tuple[Path, ...] = tuple(
         interview.signaling,
         interview.rooms,
         interview.practice,
-        interview.practice.feedback,
         web,
     )
 )

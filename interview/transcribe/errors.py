@@ -1,6 +1,6 @@
 """Errors of the transcription package, in the project's error vocabulary.
 
-Every message is an English gettext msgid (Korean in ``web/translations/ko/transcribe.po``);
+Every message is an English gettext msgid (Korean in ``interview/transcribe/translations/ko/transcribe.po``);
 ``params`` carry the values interpolated with ``%(name)s``. A file is named by its base
 name only, so a user never sees a server path.
 """

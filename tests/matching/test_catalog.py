@@ -40,7 +40,7 @@ def _message_ids() -> set[str]:
 
 
 def test_every_message_is_translated() -> None:
-    with (ROOT / "web" / "translations" / "ko" / "matching.po").open("rb") as fh:
+    with (ROOT / "matching" / "translations" / "ko" / "matching.po").open("rb") as fh:
         catalog = read_po(fh)
     translated = {m.id: m.string for m in catalog if m.id}
     ids = _message_ids()

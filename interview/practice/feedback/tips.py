@@ -3,7 +3,7 @@
 Every finding that can become a tip gets a weight (how much fixing it would help the next
 answer); the three heaviest are kept. When little is wrong, encouragement fills the list, so
 a senior always reads what went well too. Messages are English msgids (Korean in
-``web/translations/ko/feedback.po``) with ``%(name)s`` parameters.
+``interview/practice/translations/ko/feedback.po``) with ``%(name)s`` parameters.
 """
 
 from __future__ import annotations
