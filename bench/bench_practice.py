@@ -1,6 +1,6 @@
 """Concurrent practice sessions: N simulated seniors answering at once, each getting feedback.
 
-Each simulated senior is an aiortc client (:mod:`interview.practice.simclient`) that connects
+Each simulated senior is an aiortc client (:mod:`testkit.simclient`) that connects
 to the server-side recorder, marks an answer started, speaks a real recording (espeak-ng
 English, about 15 s) in real time, marks it stopped, and waits for the feedback. The latency
 is measured from the moment the last sample of speech left the client to the moment the take
@@ -41,9 +41,9 @@ from core.db import create_engine, session_factory  # noqa: E402
 from interview.practice import service  # noqa: E402
 from interview.practice.models import PracticeTake, TakeState  # noqa: E402
 from interview.practice.recorder import PracticeRecorder  # noqa: E402
-from interview.practice.simclient import SpeechTrack, load_pcm48, offer_with, wait_until  # noqa: E402
 from interview.practice.storage import Storage  # noqa: E402
 from interview.transcribe.engine import Engine, load_engine  # noqa: E402
+from testkit.simclient import SpeechTrack, load_pcm48, offer_with, wait_until  # noqa: E402
 from web.composition import upgrade  # noqa: E402
 
 TEXT = (

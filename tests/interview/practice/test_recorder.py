@@ -23,9 +23,9 @@ from interview.practice import service
 from interview.practice.errors import NotConnected, PracticeSessionNotFound
 from interview.practice.models import PracticeTake, TakeState
 from interview.practice.recorder import PracticeRecorder
-from interview.practice.simclient import SpeechTrack, load_pcm48, offer_with, wait_until
 from interview.practice.storage import Storage
 from interview.transcribe.engine import Engine
+from testkit.simclient import SpeechTrack, load_pcm48, offer_with, wait_until
 from tests.interview.practice.conftest import say
 
 pytestmark = pytest.mark.slow
