@@ -1,9 +1,11 @@
 """The database: one SQLAlchemy 2 async engine for SQLite (aiosqlite) or PostgreSQL (asyncpg).
 
 Every table in every package derives from :class:`Base`, so Alembic sees one metadata.
-Services receive a :data:`Sessions` factory and open short transactions with
-:func:`transaction`; side effects that must only happen after a commit (publishing,
-enqueueing) go through :func:`after_commit`.
+Services receive a :data:`Sessions` factory (``session_factory(engine)``). They read with
+``async with sessions() as session`` and write in one short unit of work with
+``async with transaction(sessions) as session``, which commits at the end of the block (or
+rolls back if it raises); side effects that must only happen after that commit
+(publishing, enqueueing) are registered with :func:`after_commit`.
 """
 
 from __future__ import annotations

@@ -44,8 +44,10 @@ from matching.models import (
 from matching.scoring import Factor
 
 MAX_PER_PAGE = 100
-#: a company is told about at most this many new candidates per change (seniors: every posting)
-COMPANY_NOTICE_LIMIT = 10
+#: the side that made the change hears of at most this many of its best matches: for a changed
+#: posting, the company of its 10 best candidates; for a changed profile, the senior of their 10
+#: best postings. The other side is always told: every matching senior, every matching posting's owner
+NOTICE_LIMIT = 10
 REBUILD_DEAD_SHARE = 0.25
 
 
@@ -418,7 +420,7 @@ class MatchingService:
             ]
             out += [
                 Affected(company_user, float(v), NotificationKind.SENIOR_FOR_POSTING, posting_id, int(s))
-                for s, v in zip(ranked.ids[:COMPANY_NOTICE_LIMIT], ranked.scores, strict=False)
+                for s, v in zip(ranked.ids[:NOTICE_LIMIT], ranked.scores, strict=False)
             ]
             return out
         assert senior_id is not None
@@ -434,7 +436,7 @@ class MatchingService:
         ]
         out += [
             Affected(senior_id, float(v), NotificationKind.POSTING_FOR_SENIOR, p, senior_id)
-            for p, v in zip(posting_ids[:COMPANY_NOTICE_LIMIT], ranked.scores, strict=False)
+            for p, v in zip(posting_ids[:NOTICE_LIMIT], ranked.scores, strict=False)
         ]
         return out
 
