@@ -25,8 +25,9 @@ from interview.practice.models import PracticeTake, TakeState
 from interview.practice.recorder import PracticeRecorder
 from interview.practice.storage import Storage
 from interview.transcribe.engine import Engine
-from testkit.simclient import SpeechTrack, load_pcm48, offer_with, wait_until
+from testkit.simclient import SpeechTrack, load_pcm48, offer_with
 from tests.interview.practice.conftest import say
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -76,7 +77,7 @@ async def _connect(rec: PracticeRecorder, senior: User, sid: int) -> tuple[objec
     pc, offer = await offer_with(track)
     answer = await rec.connect(senior, sid, offer, "offer")
     await pc.setRemoteDescription(RTCSessionDescription(sdp=answer, type="answer"))
-    assert await wait_until(lambda: rec.connected(sid), 20), "the peer never connected"
+    await wait_until(lambda: rec.connected(sid), within=20, message="the peer never connected")
     return pc, track
 
 
@@ -159,13 +160,13 @@ async def test_a_dropped_connection_loses_only_the_answer_being_recorded(
     pc, track = await _connect(recorder, senior, sid)
     take = await recorder.start_take(senior, sid, 0)
     track.say(answer_pcm[: 48000 * 2])
-    await asyncio.sleep(1.0)
+    await asyncio.sleep(1.0)  # half of the 2 s answer is spoken: the tab must close mid-answer
     await pc.close()  # type: ignore[attr-defined]  # the tab closes mid-answer
 
     async def abandoned() -> bool:
         return (await _take(db, take.id)).state == TakeState.ABANDONED
 
-    assert await wait_until(abandoned, 60), "the server never noticed the closed tab"
+    await wait_until(abandoned, within=60, message="the server never noticed the closed tab")
     assert not Storage(data_dir).path(take.audio_file).exists()
     with pytest.raises(NotConnected):
         await recorder.start_take(senior, sid, 0)
@@ -222,7 +223,11 @@ async def test_video_is_recorded_per_answer_when_the_camera_is_on(
     answer = await recorder.connect(senior, sid, pc.localDescription.sdp, "offer")
     await pc.setRemoteDescription(RTCSessionDescription(sdp=answer, type="answer"))
     try:
-        assert await wait_until(lambda: recorder.connected(sid) and recorder.peers[sid].video, 20)
+        await wait_until(
+            lambda: recorder.connected(sid) and recorder.peers[sid].video,
+            within=20,
+            message="no video from the peer",
+        )
         take = await recorder.start_take(senior, sid, 2)
         assert take.video_file is not None
         track.say(answer_pcm[: 48000 * 3])

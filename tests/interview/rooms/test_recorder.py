@@ -26,6 +26,7 @@ from interview.signaling.tokens import RoomRole, issue_room_token
 from interview.transcribe.engine import Engine, load_engine
 from interview.transcribe.streaming import StreamingTranscriber
 from interview.transcribe.types import Transcript
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -109,14 +110,6 @@ class Participant:
             await pc.close()
 
 
-async def _until(cond: Any, within: float) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while not cond():
-        assert loop.time() < deadline, "condition not met in time"
-        await asyncio.sleep(0.05)
-
-
 def _audio_facts(path: Path) -> tuple[float, float]:
     """(duration in seconds, RMS level) decoded with PyAV."""
     with av.open(str(path)) as container:
@@ -161,19 +154,23 @@ async def _record_room(
             await interviewer.send({"type": "admit", "peer": candidate.peer_id})
             run = asyncio.create_task(recorder.run())
             await asyncio.wait_for(recorder.joined.wait(), 10)
-            await _until(
-                lambda: len(recorder.peers) == 2 and all(p.started for p in recorder.peers.values()), 20
+            await wait_until(
+                lambda: len(recorder.peers) == 2 and all(p.started for p in recorder.peers.values()),
+                within=20,
+                message="the recorder did not start both peers",
             )
-            await _until(
+            await wait_until(
                 lambda: all(
                     p.audio_path.exists() and p.audio_path.stat().st_size > 8000
                     for p in recorder.peers.values()
                 ),
-                30,
+                within=30,
+                message="no audio in the recorder's files",
             )
-            await asyncio.sleep(1.0 if transcriber_for is None else 6.0)  # more speech in the files
+            # record this much more speech (a duration, not a condition): more words for the transcript
+            await asyncio.sleep(1.0 if transcriber_for is None else 6.0)
             await candidate.leave()
-            await _until(lambda: len(handed) == 1, 15)
+            await wait_until(lambda: len(handed) == 1, within=15, message="the files were not handed over")
             assert handed[0][0] == 2
             await interviewer.leave()
             files = await asyncio.wait_for(run, 15)

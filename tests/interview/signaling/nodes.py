@@ -6,8 +6,9 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+from tests.waiting import wait_until_sync
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -26,20 +27,20 @@ class Node:
         self.proc = subprocess.Popen(
             cmd, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
         )
-        deadline = time.monotonic() + 30
-        while True:
-            if self.proc.poll() is not None:
-                raise RuntimeError(
-                    f"node exited: {self.proc.stdout.read().decode() if self.proc.stdout else ''}"
-                )
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    self.stop()
-                    raise RuntimeError("node did not start in 30 s") from None
-                time.sleep(0.05)
+        try:
+            wait_until_sync(self._listening, within=30, message="node did not start")
+        except AssertionError:
+            self.stop()
+            raise
+
+    def _listening(self) -> bool:
+        if self.proc.poll() is not None:
+            raise RuntimeError(f"node exited: {self.proc.stdout.read().decode() if self.proc.stdout else ''}")
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                return True
+        except OSError:
+            return False
 
     def kill(self) -> None:
         self.proc.kill()

@@ -14,6 +14,7 @@ from core.config import Settings, load_settings
 from interview.signaling.broker import Presence
 from interview.signaling.redis_broker import RedisBroker
 from interview.signaling.tokens import RoomRole
+from tests.waiting import wait_until
 
 from .conftest import CANDIDATE, SDP, join
 from .nodes import Node
@@ -107,7 +108,7 @@ async def test_participants_on_two_nodes_meet_and_survive_a_killed_node(
         await i2.send({"type": "chat", "text": "다시 연결됐습니다"})
         assert (await c.expect("chat"))["text"] == "다시 연결됐습니다"
         # and nobody was announced as gone, even after the dead node's presence would have expired
-        await asyncio.sleep(2.0)
+        await asyncio.sleep(2.0)  # an absence cannot be polled for: wait out the presence timer
         await c.send({"type": "ping", "id": 9})
         await c.expect("pong", id=9)
         assert not [m for m in c.seen if m["type"] == "peer_left"]
@@ -143,25 +144,21 @@ async def test_broker_presence_and_sweep(redis_url: str, prefix: str) -> None:
         assert {p.peer_id for p in await one.peers(5)} == {"u1-aa", "u2-bb"}
         assert (await two.peer(5, "u1-aa")).node == one.node_id
         await one.publish(5, {"kind": "ping"})
-        await _until(lambda: {"kind": "ping"} in got)
+        await wait_until(lambda: {"kind": "ping"} in got, within=5, message="the ping was not delivered")
         await one.set_admitted(5, "u2-bb")
         assert (await one.peer(5, "u2-bb")).admitted and await two.was_admitted(5, 2)
         # node one stops refreshing; node two keeps its own peer alive and sweeps the other
-        await asyncio.sleep(0.7)
+        await asyncio.sleep(0.7)  # past the 0.6 s presence TTL: the expiry is what this test is about
         await two.beat_once()
         assert [p.peer_id for p in await two.peers(5)] == ["u2-bb"]
-        await _until(lambda: {"kind": "left", "peer": "u1-aa", "reason": "expired"} in got)
+        await wait_until(
+            lambda: {"kind": "left", "peer": "u1-aa", "reason": "expired"} in got,
+            within=5,
+            message="the expired peer was not announced",
+        )
         assert not await one.leave(5, "u1-aa")  # already swept: nobody announces it twice
         await one.mark_ended(5)
         assert await two.is_ended(5) and not await two.is_ended(6)
     finally:
         await one.close()
         await two.close()
-
-
-async def _until(cond: Any, within: float = 5.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while not cond():
-        assert loop.time() < deadline, "condition not met in time"
-        await asyncio.sleep(0.02)

@@ -14,6 +14,7 @@ from interview.signaling import protocol as p
 from interview.signaling.options import SignalingHooks, SignalingOptions
 from interview.signaling.server import SIGNALING, setup_signaling
 from interview.signaling.tokens import NotParticipant, RoomClaims, RoomRole, issue_room_token
+from tests.waiting import wait_until
 
 from .conftest import CANDIDATE, SDP, join
 
@@ -187,7 +188,7 @@ async def test_leave_tells_the_others(client: Any, token: Any, calls: list) -> N
     assert (await a.expect("peer_left"))["peer"] == b.peer_id
     await a.ws.close()
     sig = client.app[SIGNALING]
-    await _until(lambda: ("empty", 1) in calls)
+    await wait_until(lambda: ("empty", 1) in calls, within=5, message="the room was not reported empty")
     assert await sig.broker.peers(1) == []
 
 
@@ -281,13 +282,3 @@ async def test_shutdown_closes_with_going_away(aiohttp_client: Any, settings: Se
     closing = asyncio.create_task(client.server.close())
     assert await a.expect_closed() == 1001
     await closing
-
-
-async def _until(cond: Any, within: float = 5.0) -> None:
-    import asyncio
-
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while not cond():
-        assert loop.time() < deadline, "condition not met in time"
-        await asyncio.sleep(0.02)

@@ -16,6 +16,7 @@ from aiortc import RTCConfiguration, RTCIceServer, RTCIceTransportPolicy, RTCPee
 
 from core.config import load_settings
 from interview.signaling.turn import ice_servers, turn_credential
+from tests.waiting import wait_until_sync
 
 from .nodes import free_port
 
@@ -83,19 +84,16 @@ def coturn() -> Iterator[int]:
             proc.stdout.close()
 
 
-def _wait_udp_listening(proc: subprocess.Popen, port: int) -> None:
-    import time
-
-    deadline = time.monotonic() + 15
+def _wait_udp_listening(proc: subprocess.Popen[bytes], port: int) -> None:
     needle = f":{port:X}".encode()
-    while time.monotonic() < deadline:
+
+    def listening() -> bool:
         if proc.poll() is not None:
             raise RuntimeError(f"turnserver exited: {proc.stdout.read().decode() if proc.stdout else ''}")
         with open("/proc/net/udp", "rb") as fh:
-            if any(needle in line.split()[1] for line in fh.read().splitlines()[1:]):
-                return
-        time.sleep(0.05)
-    raise RuntimeError("turnserver did not open its port")
+            return any(needle in line.split()[1] for line in fh.read().splitlines()[1:])
+
+    wait_until_sync(listening, within=15, message="turnserver did not open its port")
 
 
 def _config(port: int, secret: str, user: str) -> RTCConfiguration:

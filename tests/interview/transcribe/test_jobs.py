@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from interview.transcribe.errors import JobNotFound, NotAudio
 from interview.transcribe.jobs import JobStatus, submit
 from interview.transcribe.queue import InProcessQueue, make_queue
 from interview.transcribe.types import Segment, Transcript, Word
+from tests.waiting import wait_until
 
 from .conftest import JFK_WORDS, words_of
 
@@ -26,13 +26,15 @@ def _transcript(text: str) -> Transcript:
 async def _wait(
     sessions: Sessions, job_id: int, statuses: set[JobStatus], limit_s: float = 60
 ) -> jobs.JobView:
-    deadline = time.monotonic() + limit_s
-    while True:
+    """The job's view once its status is one of ``statuses``."""
+    seen: list[JobStatus] = []
+
+    async def reached() -> jobs.JobView | None:
         view = await jobs.get_job(sessions, job_id)
-        if view.status in statuses:
-            return view
-        assert time.monotonic() < deadline, f"job {job_id} still {view.status}"
-        await asyncio.sleep(0.05)
+        seen.append(view.status)
+        return view if view.status in statuses else None
+
+    return await wait_until(reached, within=limit_s, message=lambda: f"job {job_id} still {seen[-1]}")
 
 
 async def test_submit_claim_complete_once(sessions: Sessions) -> None:
@@ -56,7 +58,7 @@ async def test_submit_claim_complete_once(sessions: Sessions) -> None:
 async def test_expired_lease_is_taken_over(sessions: Sessions) -> None:
     job_id = await submit(sessions, "/x/b.wav", language="ko", owner_id=None, kind="interview")
     assert (await jobs.claim(sessions, job_id, "dead", lease_s=0.2)).run
-    await asyncio.sleep(0.3)
+    await asyncio.sleep(0.3)  # the dead worker's lease runs out: that is what this test is about
     claim = await jobs.claim(sessions, job_id, "alive", lease_s=30)
     assert claim.run and claim.attempt == 2 and claim.language == "ko"
     assert not await jobs.renew_lease(sessions, job_id, "dead", 30)

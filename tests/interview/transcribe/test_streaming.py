@@ -13,6 +13,7 @@ from interview.transcribe.audio import SAMPLE_RATE, decode_audio
 from interview.transcribe.engine import Engine
 from interview.transcribe.streaming import StreamingTranscriber
 from interview.transcribe.types import Transcript
+from tests.waiting import wait_until
 
 from .conftest import SENTENCES, words_of
 
@@ -35,7 +36,7 @@ async def test_streaming_gives_the_words_of_whole_file(base_engine: Engine, answ
     for i in range(0, len(samples), 320):  # 20 ms frames, as a recorder delivers them
         st.feed(samples[i : i + 320])
         if i % (SAMPLE_RATE * 2) == 0:
-            await asyncio.sleep(0)
+            await asyncio.sleep(0)  # let the loop run between frames, as it does between a recorder's
     tr = await st.finish()
     assert st.utterances >= 2  # it was cut at pauses
     assert abs(tr.duration - whole.duration) < 0.05
@@ -59,24 +60,15 @@ async def test_transcribes_while_fed_and_finishes_fast(base_engine: Engine, answ
     chunk = SAMPLE_RATE // 2
     for i in range(0, len(samples), chunk):  # 4x real time
         st.feed(samples[i : i + chunk])
-        await asyncio.sleep(0.5 / 4)
-    deadline = time.monotonic() + 30
-    while st.utterances == 0 and time.monotonic() < deadline:  # noqa: ASYNC110 - polled from a thread
-        await asyncio.sleep(0.05)
-    assert st.utterances >= 1  # utterances were done before the end
+        await asyncio.sleep(0.5 / 4)  # the pace of the feed is what this test is about
+    # utterances are done before the end
+    await wait_until(lambda: st.utterances >= 1, within=30, message="no utterance done while fed")
     started = time.perf_counter()
     tr = await st.finish()
     latency = time.perf_counter() - started
     assert tr.language == "en"
     assert {"steel", "factory", "engineers"} <= words_of(tr.text)
     assert latency < 8.0  # generous on a loaded 2-core machine; the benchmark measures it properly
-
-
-async def _wait_for(check: object, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while not check() and time.monotonic() < deadline:  # type: ignore[operator]  # noqa: ASYNC110
-        await asyncio.sleep(0.05)
-    assert check(), "timed out"  # type: ignore[operator]
 
 
 async def test_a_guess_in_the_final_pause_is_the_last_utterance(base_engine: Engine, answer: Path) -> None:
@@ -90,7 +82,7 @@ async def test_a_guess_in_the_final_pause_is_the_last_utterance(base_engine: Eng
 
     st = StreamingTranscriber(base_engine, language="en")
     st.feed(samples)  # one piece: the worker cuts once past 12 s, then reaches the final pause
-    await _wait_for(lambda: st.guesses >= 1)
+    await wait_until(lambda: st.guesses >= 1, within=60, message="no guess in the final pause")
     started = time.perf_counter()
     tr = await st.finish()
     latency = time.perf_counter() - started
@@ -103,7 +95,7 @@ async def test_a_guess_in_the_final_pause_is_the_last_utterance(base_engine: Eng
 async def test_speech_after_a_guess_is_not_lost(base_engine: Engine, answer: Path, jfk: Path) -> None:
     st = StreamingTranscriber(base_engine, language="en")
     st.feed(decode_audio(answer))
-    await _wait_for(lambda: st.guesses >= 1)
+    await wait_until(lambda: st.guesses >= 1, within=60, message="no guess in the final pause")
     st.feed(decode_audio(jfk))  # the speaker went on after the pause: the guess is dropped
     tr = await st.finish()
     words = words_of(tr.text)
