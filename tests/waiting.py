@@ -25,7 +25,7 @@ def _text(message: Message, within: float, last: object) -> str:
 
 @overload
 async def wait_until(
-    predicate: Callable[[], Awaitable[T]],
+    predicate: Callable[[], Awaitable[T | None]],
     *,
     within: float = ...,
     interval: float = ...,
@@ -35,7 +35,7 @@ async def wait_until(
 
 @overload
 async def wait_until(
-    predicate: Callable[[], T],
+    predicate: Callable[[], T | None],
     *,
     within: float = ...,
     interval: float = ...,
@@ -64,7 +64,7 @@ async def wait_until(
 
 
 def wait_until_sync(
-    predicate: Callable[[], T],
+    predicate: Callable[[], T | None],
     *,
     within: float = 10.0,
     interval: float = 0.05,
