@@ -7,18 +7,19 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
 import redis
 
 from core.config import Settings
-from core.db import create_engine, session_factory
+from core.db import Sessions, create_engine, session_factory
 from interview.transcribe import jobs
 from interview.transcribe.jobs import JobStatus
 from interview.transcribe.queue import ArqQueue
+from tests.waiting import wait_until
 from web.composition import upgrade
 
 from .conftest import words_of
@@ -33,13 +34,20 @@ def _start_worker(env: dict[str, str], queue: str, log: Path) -> subprocess.Pope
         return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
 
 
-def _wait_for(predicate, timeout: float, what: str, logs: list[Path]) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            out = "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in logs)
-            raise AssertionError(f"timed out waiting for {what}\n{out}")
-        time.sleep(0.1)
+def _tails(logs: list[Path]) -> str:
+    return "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in logs)
+
+
+def _job_once(
+    sessions: Sessions, job_id: int, ready: Callable[[jobs.JobView], bool]
+) -> Callable[[], Awaitable[jobs.JobView | None]]:
+    """A predicate for wait_until: the job's view once ``ready`` holds for it."""
+
+    async def check() -> jobs.JobView | None:
+        view = await jobs.get_job(sessions, job_id)
+        return view if ready(view) else None
+
+    return check
 
 
 def test_killed_worker_job_finishes_on_another_once(
@@ -69,34 +77,35 @@ async def _scenario(pg_url: str, redis_url: str, settings: Settings, answer: Pat
     sessions = session_factory(engine)
     queue = ArqQueue(settings.model_copy(update={"redis_url": redis_url}), sessions, queue_name=queue_name)
     try:
-        for log in logs:
-            _wait_for(lambda log=log: "ready on" in log.read_text(errors="replace"), 60, "worker start", logs)
+        await wait_until(
+            lambda: all("ready on" in log.read_text(errors="replace") for log in logs),
+            within=60,
+            message=lambda: "the workers did not start\n" + _tails(logs),
+        )
         await queue.start()
         job_id = await jobs.submit(sessions, str(long_audio), language="en", owner_id=None, kind="practice")
         await queue.enqueue(job_id)
 
-        deadline = time.monotonic() + 60
-        while True:
-            view = await jobs.get_job(sessions, job_id)
-            if view.status is JobStatus.RUNNING and view.worker:
-                break
-            assert time.monotonic() < deadline, f"job never started: {view}"
-            await asyncio.sleep(0.05)
+        view = await wait_until(
+            _job_once(sessions, job_id, lambda v: v.status is JobStatus.RUNNING and bool(v.worker)),
+            within=60,
+            message=lambda: "the job never started\n" + _tails(logs),
+        )
+        assert view.worker is not None
         first_pid = int(view.worker.rsplit(":", 1)[1])
         victim = next(p for p in procs if p.pid == first_pid)
         survivor = next(p for p in procs if p.pid != first_pid)
-        await asyncio.sleep(0.5)  # well inside the job: tiny.en needs several seconds for 75 s of speech
+        # a duration, not a condition: the kill lands mid-job (tiny.en needs seconds for 75 s of speech)
+        await asyncio.sleep(0.5)
         assert (await jobs.get_job(sessions, job_id)).status is JobStatus.RUNNING
         victim.send_signal(signal.SIGKILL)
         victim.wait(10)
 
-        deadline = time.monotonic() + 120
-        while True:
-            view = await jobs.get_job(sessions, job_id)
-            if view.status in (JobStatus.DONE, JobStatus.FAILED):
-                break
-            assert time.monotonic() < deadline, f"job not taken over: {view}\n" + logs[1].read_text()[-2000:]
-            await asyncio.sleep(0.1)
+        view = await wait_until(
+            _job_once(sessions, job_id, lambda v: v.status in (JobStatus.DONE, JobStatus.FAILED)),
+            within=120,
+            message=lambda: "the job was not taken over\n" + _tails(logs),
+        )
         assert view.status is JobStatus.DONE, view.error
         assert view.worker is not None and view.worker.endswith(f":{survivor.pid}")
         assert view.attempts == 2
@@ -109,10 +118,11 @@ async def _scenario(pg_url: str, redis_url: str, settings: Settings, answer: Pat
         bad.write_text("not audio\n" * 50)
         bad_id = await jobs.submit(sessions, str(bad), language="en", owner_id=None, kind="upload")
         await queue.enqueue(bad_id)
-        deadline = time.monotonic() + 60
-        while (bad_view := await jobs.get_job(sessions, bad_id)).status is not JobStatus.FAILED:
-            assert time.monotonic() < deadline
-            await asyncio.sleep(0.05)
+        bad_view = await wait_until(
+            _job_once(sessions, bad_id, lambda v: v.status is JobStatus.FAILED),
+            within=60,
+            message=lambda: "the bad file's job did not fail\n" + _tails(logs),
+        )
         assert bad_view.error == "The file notes.wav is not an audio or video recording."
         assert survivor.poll() is None
         log_text = logs[procs.index(survivor)].read_text(errors="replace")
