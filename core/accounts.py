@@ -150,6 +150,12 @@ async def get_user(sessions: Sessions, user_id: int) -> User | None:
         return user if user is not None and user.is_active else None
 
 
+async def user_by_email(sessions: Sessions, email: str) -> User | None:
+    """The account with this email (active or not), or None; the email is compared as stored (lower case)."""
+    async with sessions() as session:
+        return await session.scalar(select(User).where(User.email == email.strip().lower()))
+
+
 async def recent_users(sessions: Sessions, limit: int = 50) -> list[User]:
     """The ``limit`` most recently created accounts, newest first (active or not)."""
     async with sessions() as session:

@@ -34,6 +34,10 @@ NAMING = {
 #: The session factory every service takes as its first argument (``sessions: Sessions``);
 #: :func:`session_factory` makes one from an engine. Import it from here, never redefine it.
 Sessions = async_sessionmaker[AsyncSession]
+#: one database session (a unit of work), as a ``Sessions`` factory makes it
+DbSession = AsyncSession
+#: the engine the app holds (``web`` names these aliases instead of importing SQLAlchemy)
+Engine = AsyncEngine
 
 
 class Base(DeclarativeBase):

@@ -19,8 +19,8 @@ from aiohttp.typedefs import Handler, Middleware
 
 from core.config import Settings
 from web import accounts, coach, matching, practice, rooms, scheduling, site
-from web.errors import error_middleware
 from web.composition import CATALOGUES
+from web.errors import error_middleware
 from web.i18n import Catalogs
 from web.keys import CATALOGS, SETTINGS
 from web.resources import CONTEXTS

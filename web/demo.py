@@ -13,9 +13,7 @@ import os
 import secrets
 from typing import Any
 
-from sqlalchemy import select
-
-from core.accounts import Role, User, create_user, validate_account
+from core.accounts import Role, create_user, user_by_email, validate_account
 from core.config import Settings
 from core.db import create_engine, session_factory
 
@@ -53,8 +51,7 @@ async def load_demo(settings: Settings) -> tuple[list[dict[str, Any]], bool]:
     users: dict[str, int] = {}
     try:
         for role, email, name in DEMO_ACCOUNTS:
-            async with sessions() as session:
-                user = await session.scalar(select(User).where(User.email == email))
+            user = await user_by_email(sessions, email)
             password = saved.get(email) or _password()
             if user is None:
                 user = await create_user(sessions, validate_account(email, name, password, role.value))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from aiohttp import web
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.config import Settings
+from core.db import Engine, Sessions
 
 if TYPE_CHECKING:
     from core.accounts import User
@@ -16,8 +16,8 @@ if TYPE_CHECKING:
     from web.i18n import Catalogs
 
 SETTINGS = web.AppKey("settings", Settings)
-ENGINE = web.AppKey("engine", AsyncEngine)
-SESSIONS = web.AppKey("sessions", async_sessionmaker[AsyncSession])
+ENGINE = web.AppKey("engine", Engine)
+SESSIONS = web.AppKey("sessions", Sessions)
 CATALOGS: web.AppKey[Catalogs] = web.AppKey("catalogs")
 PUBSUB: web.AppKey[PubSub] = web.AppKey("pubsub")
 TRANSCRIPTION: web.AppKey[TranscriptionQueue] = web.AppKey("transcription")

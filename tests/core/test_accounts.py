@@ -16,6 +16,7 @@ from core.accounts import (
     login,
     names_of,
     recent_users,
+    user_by_email,
     validate_account,
     verify_password,
 )
@@ -113,6 +114,13 @@ async def test_recent_users_newest_first(sessions: Sessions) -> None:
     gone = await _add(sessions, "gone", Role.COACH, minutes_ago=10, active=False)
     assert [u.id for u in await recent_users(sessions)] == [new.id, gone.id, old.id]
     assert [u.id for u in await recent_users(sessions, limit=2)] == [new.id, gone.id]
+
+
+async def test_user_by_email(sessions: Sessions) -> None:
+    kim = await _add(sessions, "kim", Role.SENIOR)
+    found = await user_by_email(sessions, f"  {kim.email.upper()} ")
+    assert found is not None and found.id == kim.id
+    assert await user_by_email(sessions, "nobody@example.kr") is None
 
 
 async def test_count_by_role(sessions: Sessions) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from aiohttp.test_utils import TestClient
 
+from core.accounts import get_user
 from core.clock import utcnow
 from core.config import Settings
 from core.db import create_engine, session_factory
@@ -115,7 +116,10 @@ async def test_admin_books_a_room_with_korean_field_errors(
     assert ok.status == 303, await ok.text()
     engine = create_engine(app_settings)
     try:
-        listing = await service.rooms_for(session_factory(engine), cast.senior)
+        sessions = session_factory(engine)
+        senior = await get_user(sessions, cast.senior)
+        assert senior is not None
+        listing = await service.rooms_for(sessions, senior)
     finally:
         await engine.dispose()
     assert len(listing) == 1

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from aiohttp import web
-from sqlalchemy import func, select
 
-from core.accounts import Role, User, create_user, validate_account
+from core.accounts import Role, User, count_by_role, create_user, recent_users, validate_account
 from core.errors import EmailTaken, InvalidInput
 from web.forms import Form, read_form
 from web.keys import SESSIONS
@@ -28,13 +27,8 @@ class AdminPage:
 
 
 async def _page(request: web.Request, form: Form) -> AdminPage:
-    async with request.app[SESSIONS]() as session:
-        users = list((await session.scalars(select(User).order_by(User.created_at.desc()).limit(50))).all())
-        counts = {
-            str(role.value): n
-            for role, n in (await session.execute(select(User.role, func.count()).group_by(User.role))).all()
-        }
-    return AdminPage(form=form, users=users, counts=counts)
+    sessions = request.app[SESSIONS]
+    return AdminPage(form=form, users=await recent_users(sessions, 50), counts=await count_by_role(sessions))
 
 
 @routes.get("/admin", name="admin")

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aiohttp import web
-from sqlalchemy import select
 
-from core.accounts import Role, User
+from core.accounts import Role, names_of
 from core.errors import InvalidInput
 from interview.practice import coach, service
 from interview.practice.models import PracticeSession
@@ -46,8 +45,7 @@ async def coach_practice(request: web.Request) -> web.Response:
 
 
 async def _senior_name(request: web.Request, row: PracticeSession) -> str:
-    async with request.app[SESSIONS]() as session:
-        return str(await session.scalar(select(User.name).where(User.id == row.senior_id)) or "")
+    return (await names_of(request.app[SESSIONS], [row.senior_id])).get(row.senior_id, "")
 
 
 @routes.get(r"/coach/practice/{sid:\d+}", name="coach_practice_session")

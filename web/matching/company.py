@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from aiohttp import web
-from sqlalchemy import select
 
 from core.accounts import Role
 from core.errors import InvalidInput, NotFound
@@ -88,8 +87,7 @@ async def _own_posting(request: web.Request) -> Posting:
         posting_id = int(request.match_info["posting_id"])
     except ValueError:
         raise NotFound() from None
-    async with request.app[SESSIONS]() as session:
-        posting = await session.get(Posting, posting_id)
+    posting = await records.get_posting(request.app[SESSIONS], posting_id)
     if company is None or posting is None or posting.company_id != company.id:
         raise NotFound()  # another company's posting looks like no posting at all
     return posting
@@ -102,15 +100,8 @@ async def company_home(request: web.Request) -> web.Response:
     page = CompanyHome(company)
     if company is not None:
         page.region = region_label(company.region, request_language(request))
-        async with request.app[SESSIONS]() as session:
-            page.postings = list(
-                await session.scalars(
-                    select(Posting)
-                    .where(Posting.company_id == company.id)
-                    .order_by(Posting.created_at.desc())
-                )
-            )
-    page.my_rooms = await rooms_service.rooms_for(request.app[SESSIONS], require_user(request).id)
+        page.postings = await records.postings_of(request.app[SESSIONS], company.id)
+    page.my_rooms = await rooms_service.rooms_for(request.app[SESSIONS], require_user(request))
     return await render(request, "dashboard_company.html", page)
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aiohttp import web
-from sqlalchemy import select
 
-from core.accounts import User
-from matching.models import MatchNotification, NotificationKind, Posting
+from core.accounts import names_of
+from matching import records
+from matching.models import MatchNotification, NotificationKind
 from web.keys import SESSIONS
 from web.matching.live import MATCHING
 from web.render import render
@@ -42,15 +42,9 @@ async def inbox(request: web.Request) -> web.Response:
 
 
 async def _items(request: web.Request, rows: list[MatchNotification]) -> list[InboxItem]:
-    posting_ids = {r.posting_id for r in rows}
-    senior_ids = {r.senior_id for r in rows}
-    async with request.app[SESSIONS]() as session:
-        titles = dict(
-            (
-                await session.execute(select(Posting.id, Posting.title).where(Posting.id.in_(posting_ids)))
-            ).all()
-        )
-        names = dict((await session.execute(select(User.id, User.name).where(User.id.in_(senior_ids)))).all())
+    sessions = request.app[SESSIONS]
+    titles = await records.posting_titles(sessions, {r.posting_id for r in rows})
+    names = await names_of(sessions, {r.senior_id for r in rows})
     items = []
     for r in rows:
         if r.kind == NotificationKind.POSTING_FOR_SENIOR:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from aiohttp import web
-from sqlalchemy import select
 
 from core.accounts import Role
 from core.errors import InvalidInput, NotFound
@@ -14,7 +13,6 @@ from interview.rooms.service import RoomListing
 from matching import records
 from matching.errors import AlreadyRequested, NotMatchable, ProfileMissing
 from matching.index import PostingFilter
-from matching.models import InterviewRequest
 from matching.service import MatchItem, MatchPage
 from web.forms import Form, read_form
 from web.keys import SESSIONS
@@ -32,6 +30,7 @@ from web.matching.forms import (
 from web.matching.live import MATCHING, announce_change
 from web.render import flash, gettext_for, render, request_language
 from web.security import require_user, requires
+from web.site.js_text import LIVE_JS_TEXT, js_text
 
 routes = web.RouteTableDef()
 PER_PAGE = 10
@@ -50,6 +49,8 @@ class SeniorHome:
     total: int = 0
     #: "my interviews" (rooms/_my_rooms.html)
     my_rooms: list[RoomListing] = field(default_factory=list)
+    #: live.js's strings (``data-i18n`` of ``#live-status``)
+    i18n: str = ""
 
 
 @dataclass
@@ -69,6 +70,8 @@ class MatchesPage:
     page: int
     pages: int
     employment_type: str
+    #: live.js's strings (``data-i18n`` of ``#live-status``)
+    i18n: str = ""
 
 
 @dataclass
@@ -100,7 +103,8 @@ async def senior_home(request: web.Request) -> web.Response:
         page.matches, page.total = _views(result, request)[:5], result.total
     if request.query.get("partial") == "matches":
         return await render(request, "matching/_senior_matches.html", page)
-    page.my_rooms = await rooms_service.rooms_for(request.app[SESSIONS], require_user(request).id)
+    page.my_rooms = await rooms_service.rooms_for(request.app[SESSIONS], require_user(request))
+    page.i18n = js_text(LIVE_JS_TEXT, gettext_for(request))
     return await render(request, "dashboard_senior.html", page)
 
 
@@ -151,22 +155,15 @@ async def matches(request: web.Request) -> web.Response:
     page = MatchesPage(_views(result, request), result.total, page_no, pages, employment_type)
     if request.query.get("partial") == "matches":
         return await render(request, "matching/_match_list.html", page)
+    page.i18n = js_text(LIVE_JS_TEXT, gettext_for(request))
     return await render(request, "matching/matches.html", page)
 
 
 async def _detail(request: web.Request, posting_id: int) -> MatchDetail:
     user = require_user(request)
     item = await request.app[MATCHING].posting_match(user.id, posting_id)
-    requested = posting_id in await _requested(request, user.id)
+    requested = posting_id in await records.requested_posting_ids(request.app[SESSIONS], user.id)
     return MatchDetail(MatchView(item, reasons(item.factors, gettext_for(request))), requested)
-
-
-async def _requested(request: web.Request, senior_id: int) -> set[int]:
-    async with request.app[SESSIONS]() as session:
-        rows = await session.scalars(
-            select(InterviewRequest.posting_id).where(InterviewRequest.senior_id == senior_id)
-        )
-        return set(rows)
 
 
 def _posting_id(request: web.Request) -> int:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aiohttp import web
-from sqlalchemy import select
 
 from core.accounts import Role
 from core.errors import AllWorkError, InvalidInput, NotFound
 from matching import records
-from matching.models import Company, Posting, PostingStatus, SiteVisit, VettingStatus
+from matching.models import Company, Posting, SiteVisit, VettingStatus
 from web.forms import Form, read_form
 from web.keys import SESSIONS
 from web.matching.forms import VISIT_FIELDS, region_label
@@ -40,16 +39,14 @@ async def _company(request: web.Request) -> Company:
         company_id = int(request.match_info["company_id"])
     except ValueError:
         raise NotFound() from None
-    async with request.app[SESSIONS]() as session:
-        company = await session.get(Company, company_id)
+    company = await records.get_company(request.app[SESSIONS], company_id)
     if company is None:
         raise NotFound()
     return company
 
 
 async def _company_page(request: web.Request, company: Company, form: Form) -> CompanyPage:
-    async with request.app[SESSIONS]() as session:
-        postings = list(await session.scalars(select(Posting).where(Posting.company_id == company.id)))
+    postings = await records.postings_of(request.app[SESSIONS], company.id)
     visits = await records.site_visits(request.app[SESSIONS], company.id)
     return CompanyPage(
         company, region_label(company.region, request_language(request)), visits, postings, form
@@ -60,12 +57,7 @@ async def _company_page(request: web.Request, company: Company, form: Form) -> C
 @requires(Role.ADMIN)
 async def companies(request: web.Request) -> web.Response:
     lang = request_language(request)
-    async with request.app[SESSIONS]() as session:
-        rows = list(
-            await session.scalars(
-                select(Company).order_by(Company.status != VettingStatus.PENDING, Company.name)
-            )
-        )
+    rows = await records.companies_for_vetting(request.app[SESSIONS])
     return await render(
         request,
         "matching/admin_companies.html",
@@ -112,14 +104,7 @@ async def vet(request: web.Request) -> web.Response:
     except AllWorkError as exc:
         await flash(request, _(exc.message, **exc.params))
         raise web.HTTPSeeOther(f"/admin/companies/{company.id}") from None
-    async with request.app[SESSIONS]() as session:
-        open_postings = list(
-            await session.scalars(
-                select(Posting.id).where(
-                    Posting.company_id == company.id, Posting.status == PostingStatus.OPEN
-                )
-            )
-        )
+    open_postings = await records.open_posting_ids(request.app[SESSIONS], company.id)
     await announce_change(request.app, posting_ids=open_postings, company_id=company.id)
     await flash(request, _("The company's status is saved."))
     raise web.HTTPSeeOther(f"/admin/companies/{company.id}")

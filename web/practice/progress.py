@@ -37,9 +37,8 @@ async def practice_progress(request: web.Request) -> web.Response:
     sessions = request.app[SESSIONS]
     _ = gettext_for(request)
     rows = list(reversed(await service.list_sessions(sessions, require_user(request).id)))
-    measures = [
-        m for m in [views.session_measures(r, await service.takes_of(sessions, r.id)) for r in rows] if m
-    ]
+    takes = await service.takes_by_session(sessions, [r.id for r in rows])
+    measures = [m for m in (views.session_measures(r, takes.get(r.id, [])) for r in rows) if m]
     charts: list[ProgressChart] = []
 
     def add(

@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from aiohttp import web
-from sqlalchemy import select
 
-from core.accounts import Role, User
+from core.accounts import Role, names_of
 from core.clock import utcnow
 from core.errors import InvalidInput
 from interview.rooms import service
@@ -35,10 +34,8 @@ class AdminRoomsPage:
 async def _admin_page(request: web.Request, form: Form, chosen: list[str]) -> AdminRoomsPage:
     sessions = request.app[SESSIONS]
     choices = await room_choices(sessions)
-    async with sessions() as session:
-        rooms = list(await session.scalars(select(Room).order_by(Room.id.desc()).limit(30)))
-        ids = {p.user_id for r in rooms for p in r.participants}
-        names = dict((await session.execute(select(User.id, User.name).where(User.id.in_(ids)))).all())
+    rooms = await service.recent_rooms(sessions, 30)
+    names = await names_of(sessions, {p.user_id for r in rooms for p in r.participants})
     return AdminRoomsPage(form, choices, chosen, rooms, names)
 
 

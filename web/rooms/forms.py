@@ -9,13 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-from core.accounts import Role, User
+from core.accounts import Role, active_users
 from core.clock import utcnow
+from core.db import Sessions
 from core.errors import InvalidInput
 from core.i18n import N_
+from matching.records import recent_postings
 from web.rooms.i18n import KST
 
 FIELDS = ("candidate_id", "posting_id", "date", "time", "duration_minutes", "opens_before_minutes")
@@ -44,30 +43,13 @@ class NewRoom:
     opens_before_minutes: int
 
 
-async def room_choices(sessions: async_sessionmaker[AsyncSession]) -> RoomChoices:
-    """Active seniors, active company accounts and open postings, by name."""
+async def room_choices(sessions: Sessions) -> RoomChoices:
+    """Active seniors, active company accounts and the latest postings, by name."""
     out = RoomChoices()
-    async with sessions() as session:
-        users = await session.scalars(
-            select(User)
-            .where(User.role.in_([Role.SENIOR, Role.COMPANY]), User.is_active.is_(True))
-            .order_by(User.name)
-            .limit(500)
-        )
-        for u in users:
-            target = out.candidates if u.role == Role.SENIOR else out.interviewers
-            target.append(Choice(str(u.id), f"{u.name} ({u.email})"))
-        try:
-            from matching.models import Posting
-        except ImportError:  # rooms work before matching is installed: postings by number only
-            Posting = None  # type: ignore[assignment,misc]  # noqa: N806
-        if Posting is not None:
-            for pid, title in (
-                await session.execute(
-                    select(Posting.id, Posting.title).order_by(Posting.id.desc()).limit(200)
-                )
-            ).all():
-                out.postings.append(Choice(str(pid), f"{pid}. {title}"))
+    for u in await active_users(sessions, (Role.SENIOR, Role.COMPANY)):
+        target = out.candidates if u.role == Role.SENIOR else out.interviewers
+        target.append(Choice(str(u.id), f"{u.name} ({u.email})"))
+    out.postings = [Choice(str(pid), f"{pid}. {title}") for pid, title in await recent_postings(sessions)]
     return out
 
 

@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aiohttp import web
-from sqlalchemy import select
 
-from core.accounts import Role, User
+from core.accounts import Role, User, names_of
 from core.errors import AllWorkError
 from core.i18n import N_
 from interview.rooms import service
@@ -100,16 +99,14 @@ async def _participant_room(request: web.Request) -> tuple[User, Room, Participa
 
 
 async def _names(request: web.Request, room: Room) -> dict[int, str]:
-    ids = [p.user_id for p in room.participants]
-    async with request.app[SESSIONS]() as session:
-        return dict((await session.execute(select(User.id, User.name).where(User.id.in_(ids)))).all())
+    return await names_of(request.app[SESSIONS], [p.user_id for p in room.participants])
 
 
 @routes.get("/rooms", name="my_rooms")
 @requires(*PARTICIPANT_ROLES)
 async def my_rooms(request: web.Request) -> web.Response:
     user = require_user(request)
-    listing = await service.rooms_for(request.app[SESSIONS], user.id)
+    listing = await service.rooms_for(request.app[SESSIONS], user)
     return await render(request, "rooms/mine.html", MyRoomsPage(listing))
 
 
@@ -156,7 +153,7 @@ async def scorecard_form(request: web.Request) -> web.Response:
     if role != ParticipantRole.INTERVIEWER:
         raise RoomNotFound()
     page = _scorecard_page(room, Form(values={"decision": ""}), request)
-    page.submitted = await service.scorecard_of(request.app[SESSIONS], room.id, user.id)
+    page.submitted = await service.scorecard_of(request.app[SESSIONS], room.id, user)
     return await render(request, "rooms/scorecard.html", page)
 
 
@@ -178,7 +175,7 @@ async def scorecard_submit(request: web.Request) -> web.Response:
         await service.submit_scorecard(
             request.app[SESSIONS],
             room.id,
-            user.id,
+            user,
             ratings=ratings,
             notes=values.get("notes", ""),
             decision=values.get("decision", ""),
@@ -196,7 +193,7 @@ async def scorecard_submit(request: web.Request) -> web.Response:
 async def recordings_page(request: web.Request) -> web.Response:
     user, room, _role = await _participant_room(request)
     sessions = request.app[SESSIONS]
-    recs = await service.recordings_for(sessions, room.id, user.id)
+    recs = await service.recordings_for(sessions, room.id, user)
     names = await _names(request, room)
     by_part = {p.id: names.get(p.user_id, "") for p in room.participants}
     views = [RecordingView(r, by_part.get(r.participant_id, "")) for r in recs]
@@ -207,7 +204,7 @@ async def recordings_page(request: web.Request) -> web.Response:
 @requires(*PARTICIPANT_ROLES)
 async def recording_file(request: web.Request) -> web.StreamResponse:
     user, room, _role = await _participant_room(request)
-    rec = await service.get_recording(request.app[SESSIONS], int(request.match_info["rec_id"]), user.id)
+    rec = await service.get_recording(request.app[SESSIONS], int(request.match_info["rec_id"]), user)
     path = Path(rec.path)
     if rec.room_id != room.id or not await asyncio.to_thread(path.is_file):
         raise RoomNotFound()

@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import Any, cast
 
 from aiohttp import web
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.config import Settings
+from core.db import DbSession, Sessions
 from core.errors import AllWorkError
 from interview.rooms import service
 from interview.rooms.hooks import signaling_hooks
@@ -73,12 +73,12 @@ class _AppSessions:
     def __init__(self, app: web.Application) -> None:
         self._app = app
 
-    def __call__(self) -> AsyncSession:
+    def __call__(self) -> DbSession:
         return self._app[SESSIONS]()
 
 
-def app_sessions(app: web.Application) -> async_sessionmaker[AsyncSession]:
-    return cast(async_sessionmaker[AsyncSession], _AppSessions(app))
+def app_sessions(app: web.Application) -> Sessions:
+    return cast(Sessions, _AppSessions(app))
 
 
 def broker_prefix(settings: Settings) -> str:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from aiohttp import web
-from sqlalchemy import select
 
-from core.accounts import Role, User
-from matching.models import Company, InterviewRequest, Posting, RequestState
+from core.accounts import Role
+from matching import records
 from web.keys import SESSIONS
 from web.render import render
 from web.security import requires
@@ -36,29 +35,19 @@ class SchedulerPage:
 @requires(Role.SCHEDULER)
 async def scheduler_home(request: web.Request) -> web.Response:
     """Interview requests waiting for a booking, oldest first."""
-    query = (
-        select(InterviewRequest, User.name, Posting.title, Company.name)
-        .join(User, User.id == InterviewRequest.senior_id)
-        .join(Posting, Posting.id == InterviewRequest.posting_id)
-        .join(Company, Company.id == Posting.company_id)
-        .where(InterviewRequest.state == RequestState.REQUESTED)
-        .order_by(InterviewRequest.created_at)
-        .limit(200)
-    )
-    async with request.app[SESSIONS]() as session:
-        rows = (await session.execute(query)).all()
+    rows = await records.waiting_requests(request.app[SESSIONS], limit=200)
     page = SchedulerPage(
         [
             RequestRow(
                 r.id,
-                senior,
-                company,
-                title,
+                r.senior_name,
+                r.company_name,
+                r.posting_title,
                 round(r.score * 100),
                 r.requested_by_role == "company",
                 r.created_at.strftime("%Y-%m-%d %H:%M"),
             )
-            for r, senior, title, company in rows
+            for r in rows
         ]
     )
     return await render(request, "dashboard_scheduler.html", page)

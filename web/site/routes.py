@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aiohttp import web
-from sqlalchemy import text
 
+from core.accounts import set_language
+from core.db import ping
 from web.forms import read_form
 from web.i18n import LANGUAGES
-from web.keys import ENGINE
+from web.keys import ENGINE, SESSIONS
 from web.render import LANG_COOKIE, render
 from web.security import current_user, safe_next
 
@@ -35,9 +36,6 @@ async def switch_language(request: web.Request) -> web.Response:
     response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, httponly=True, samesite="Lax")
     user = current_user(request)
     if user is not None and user.language != lang:
-        from core.accounts import set_language
-        from web.keys import SESSIONS
-
         await set_language(request.app[SESSIONS], user.id, lang)
     raise response
 
@@ -52,8 +50,7 @@ async def healthz(request: web.Request) -> web.Response:
 async def readyz(request: web.Request) -> web.Response:
     """Readiness: the database answers."""
     try:
-        async with request.app[ENGINE].connect() as conn:
-            await conn.execute(text("SELECT 1"))
+        await ping(request.app[ENGINE])
     except Exception as exc:  # any failure means not ready; say which part
         return web.json_response({"status": "unavailable", "database": type(exc).__name__}, status=503)
     return web.json_response({"status": "ok", "database": "ok"})
