@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from core.pubsub import Event, MemoryPubSub, PubSub, RedisPubSub
+from tests.waiting import wait_until
 
 
 async def _next(events: AsyncIterator[Event], wait: float = 5.0) -> Event:
@@ -38,12 +39,12 @@ async def test_redis_carries_events_between_two_nodes(redis_url: str) -> None:
     node_b: PubSub = RedisPubSub(redis_url, prefix=prefix)
     try:
         async with node_b.subscribe("user:7") as events:
-            # the subscription is live once Redis counts it
-            for _ in range(50):
+
+            async def counted() -> bool:  # the subscription is live once Redis counts it
                 counts = await node_a._redis.pubsub_numsub(prefix + "user:7")  # type: ignore[attr-defined]
-                if counts and counts[0][1] > 0:
-                    break
-                await asyncio.sleep(0.05)
+                return bool(counts and counts[0][1] > 0)
+
+            await wait_until(counted, within=5, message="Redis never counted the subscription")
             await node_a.publish("user:7", {"kind": "match", "posting": 3, "text": "품질관리"})
             assert await _next(events) == {"kind": "match", "posting": 3, "text": "품질관리"}
         # after unsubscribing, nothing is delivered and nothing fails
