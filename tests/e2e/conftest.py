@@ -11,7 +11,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,6 +19,8 @@ from typing import BinaryIO
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+
+from tests.waiting import wait_until_sync
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("ALLWORK_TEST_CHROMIUM", "/usr/bin/chromium")
@@ -63,18 +64,20 @@ def server_env(data_dir: Path, **extra: str) -> dict[str, str]:
 
 
 def wait_healthy(url: str, process: subprocess.Popen[bytes], log_path: Path, deadline_s: float = 60) -> None:
-    deadline = time.monotonic() + deadline_s
-    while time.monotonic() < deadline:
+    def healthy() -> bool:
         if process.poll() is not None:
             pytest.fail(f"server exited with {process.returncode}:\n{log_path.read_text(errors='replace')}")
         try:
             with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return
+                return response.status == 200
         except OSError:
-            time.sleep(0.2)
-    process.kill()
-    pytest.fail(f"server did not become healthy in {deadline_s}s:\n{log_path.read_text(errors='replace')}")
+            return False
+
+    try:
+        wait_until_sync(healthy, within=deadline_s, interval=0.2, message="server did not become healthy")
+    except AssertionError as failure:
+        process.kill()
+        pytest.fail(f"{failure}:\n{log_path.read_text(errors='replace')}")
 
 
 def start_server(data_dir: Path, **extra_env: str) -> LiveServer:
