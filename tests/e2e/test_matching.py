@@ -70,7 +70,7 @@ def test_senior_sees_a_new_match_without_reloading(browser: Browser, live_server
         _sign_up_company(company, live_server)
         _post_quality_job(company, live_server)
         # a pending company's posting is not shown to seniors
-        senior.wait_for_timeout(500)
+        senior.wait_for_timeout(500)  # an absence cannot be polled for: give a push the time it would take
         expect(senior.get_by_text("품질보증 팀장 (자동차 부품)")).to_have_count(0)
 
         log_in(admin, live_server, "admin")
