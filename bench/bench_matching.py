@@ -223,7 +223,7 @@ def main() -> None:
         new = PostingDoc(
             **{
                 **{f: getattr(doc, f) for f in doc.__slots__},
-                "terms": terms,  # type: ignore[attr-defined]
+                "terms": terms,
                 "company_approved": True,
                 "open": True,
             }

@@ -104,7 +104,7 @@ async def _senior(
     return latencies
 
 
-async def run_level(n: int, answers: int, pcm: np.ndarray, engine: Engine, folder: Path) -> dict[str, object]:
+async def run_level(n: int, answers: int, pcm: np.ndarray, engine: Engine, folder: Path) -> dict[str, float]:
     url = f"sqlite+aiosqlite:///{folder / f'bench{n}.db'}"
     await asyncio.to_thread(upgrade, url)
     db_engine = create_engine(url)
