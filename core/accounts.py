@@ -37,6 +37,10 @@ class Role(enum.StrEnum):
 SELF_SIGNUP_ROLES = (Role.SENIOR, Role.COMPANY)
 
 
+#: where most of our users live; every time a person reads is in their zone, this one by default
+DEFAULT_TIME_ZONE = "Asia/Seoul"
+
+
 class User(Base):
     __tablename__ = "users"
 
@@ -54,6 +58,10 @@ class User(Base):
     )
     password_hash: Mapped[str] = mapped_column(String(255))
     language: Mapped[str] = mapped_column(String(5), default="ko")
+    #: the IANA zone every time is shown in for this person (people abroad change it)
+    time_zone: Mapped[str] = mapped_column(
+        String(64), default=DEFAULT_TIME_ZONE, server_default=DEFAULT_TIME_ZONE
+    )
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
