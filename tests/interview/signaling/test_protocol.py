@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,7 +19,7 @@ SDP = (
 CANDIDATE = "candidate:842163049 1 udp 1677729535 203.0.113.7 46154 typ srflx raddr 10.0.0.5 rport 46154"
 MDNS = "candidate:1 1 UDP 2122252543 2b4a7f0e-1b8a-4c8f-a9f1-2b0d0c1e7f5a.local 53421 typ host generation 0"
 
-GOOD = [
+GOOD: list[dict[str, Any]] = [
     {"type": "join", "token": "x" * 40, "room": 7},
     {"type": "join", "token": "x" * 40, "room": 7, "resume": "u3-abcdef12"},
     {"type": "offer", "to": "u1-aa", "sdp": SDP},

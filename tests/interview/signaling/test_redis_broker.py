@@ -90,7 +90,8 @@ async def test_participants_on_two_nodes_meet_and_survive_a_killed_node(
         await c.send({"type": "offer", "to": i.peer_id, "sdp": SDP})
         assert (await i.expect("offer"))["from"] == c.peer_id
         await i.send({"type": "answer", "to": c.peer_id, "sdp": SDP})
-        await c.expect("answer", **{"from": i.peer_id})
+        from_interviewer: dict[str, Any] = {"from": i.peer_id}  # "from" is a keyword: passed as a dict
+        await c.expect("answer", **from_interviewer)
         await i.send({"type": "candidate", "to": c.peer_id, "candidate": CANDIDATE})
         await c.expect("candidate")
         await i.send({"type": "chat", "text": "들리세요?"})
@@ -142,11 +143,13 @@ async def test_broker_presence_and_sweep(redis_url: str, prefix: str) -> None:
         await one.join(5, Presence("u1-aa", 1, "interviewer"))
         await two.join(5, Presence("u2-bb", 2, "candidate", admitted=False))
         assert {p.peer_id for p in await one.peers(5)} == {"u1-aa", "u2-bb"}
-        assert (await two.peer(5, "u1-aa")).node == one.node_id
+        seen_by_two = await two.peer(5, "u1-aa")
+        assert seen_by_two is not None and seen_by_two.node == one.node_id
         await one.publish(5, {"kind": "ping"})
         await wait_until(lambda: {"kind": "ping"} in got, within=5, message="the ping was not delivered")
         await one.set_admitted(5, "u2-bb")
-        assert (await one.peer(5, "u2-bb")).admitted and await two.was_admitted(5, 2)
+        candidate = await one.peer(5, "u2-bb")
+        assert candidate is not None and candidate.admitted and await two.was_admitted(5, 2)
         # node one stops refreshing; node two keeps its own peer alive and sweeps the other
         await asyncio.sleep(0.7)  # past the 0.6 s presence TTL: the expiry is what this test is about
         await two.beat_once()

@@ -98,7 +98,7 @@ async def test_messages_to_absent_peers_are_refused_and_the_connection_goes_on(
 async def test_bad_messages_get_typed_errors(client: Any, token: Any) -> None:
     a, _ = await join(client, WS, token(1))
     b, _ = await join(client, WS, token(2))
-    cases = [
+    cases: list[tuple[dict[str, Any] | str, str]] = [
         ("{oops", "bad_json"),
         ('{"type": "teleport"}', "unknown_type"),
         ({"type": "offer", "to": b.peer_id, "sdp": "not an sdp"}, "bad_sdp"),
