@@ -1,10 +1,12 @@
 // Live updates for an open page: listens to /events (server-sent events) and, when a new match
 // arrives, reloads the match list in place and says so in a polite live region.
 // EventSource reconnects by itself after a dropped connection or a server restart.
-const script = document.currentScript || document.querySelector('script[data-new-match]');
-const message = script ? script.dataset.newMatch : '';
+// Its strings come from <div id="live-status" data-i18n='{...}'> (web/site/js_text.py).
+import { readTexts } from './common.js';
+
 const list = document.querySelector('[data-live-matches]');
 const status = document.getElementById('live-status');
+const message = readTexts(status).new_match || '';
 
 async function refreshList() {
   if (!list) return;
