@@ -25,10 +25,12 @@ from interview.practice.questions import ROLES
 from interview.signaling.turn import ice_servers
 from web.forms import Form, read_form
 from web.keys import SESSIONS, SETTINGS
+from web.practice.js_text import PRACTICE_JS_TEXT
 from web.practice.pages import AnswerFragment, answer_block, band_and_star_labels, result_page, script_json
 from web.practice.runtime import RECORDER, STORAGE, labels
 from web.render import flash, gettext_for, render, request_language
 from web.security import require_user, requires
+from web.site.js_text import js_text
 
 routes = web.RouteTableDef()
 
@@ -160,6 +162,8 @@ class SessionPage:
     ice_json: str
     question_count: int
     resumed: bool
+    #: practice.js's strings (``data-i18n``)
+    i18n: str
 
 
 def _question_state(v: service.QuestionView, row: PracticeSession, lang: str) -> dict[str, Any]:
@@ -197,7 +201,8 @@ async def practice_session(request: web.Request) -> web.Response:
     # STUN, and TURN with a time-limited credential for this senior (the TURN REST API scheme)
     ice = ice_servers(request.app[SETTINGS], row.senior_id)
     resumed = any(v.takes for v in qviews)
-    page = SessionPage(row, script_json(state), script_json(ice), len(qviews), resumed)
+    i18n = js_text(PRACTICE_JS_TEXT, gettext_for(request))
+    page = SessionPage(row, script_json(state), script_json(ice), len(qviews), resumed, i18n)
     return await render(request, "practice/session.html", page)
 
 

@@ -1,13 +1,15 @@
 // The practice answer page: device check, warm-up, then each question with think time,
 // recording over WebRTC to the server's recorder, and the feedback a few seconds later.
+// Its strings come from <div id="practice" data-i18n='{...}'> (web/practice/js_text.py).
+import { ApiError, fmt, openMedia, readTexts, requestJson } from "./common.js";
+
 const root = document.getElementById("practice");
 const state = JSON.parse(document.getElementById("practice-state").textContent);
 const iceServers = JSON.parse(document.getElementById("practice-ice").textContent);
-const T = JSON.parse(document.getElementById("practice-text").textContent);
+const T = readTexts(root);
 const csrf = root.dataset.csrf;
 const base = `/practice/${state.session}`;
 const $ = (id) => document.getElementById(id);
-const fmt = (msg, params) => msg.replace(/%\((\w+)\)s/g, (_, k) => String(params[k]));
 const clock = (s) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, "0")}`;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -35,22 +37,8 @@ function fail(text) {
   el.hidden = !text;
 }
 
-class ApiError extends Error {
-  constructor(message, code) {
-    super(message);
-    this.code = code;
-  }
-}
-async function api(path, body, method = "POST") {
-  const init = { method, headers: { Accept: "application/json", "X-CSRF-Token": csrf } };
-  if (method === "POST") {
-    init.headers["Content-Type"] = "application/json";
-    init.body = JSON.stringify(body || {});
-  }
-  const response = await fetch(base + path, init);
-  const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw new ApiError((data.error && data.error.message) || T.failed, data.error && data.error.code);
-  return data;
+function api(path, body, method = "POST") {
+  return requestJson(base + path, csrf, { method, body: method === "POST" ? body || {} : undefined, failed: T.failed });
 }
 
 // --- 1. device check ---------------------------------------------------------------------------
@@ -60,23 +48,19 @@ function deviceHelp(text) {
   el.hidden = false;
 }
 
+// what the senior reads when the microphone cannot be opened (the camera is optional)
+const MEDIA_HELP = { denied: "denied", missing: "no_device" };
+
 async function openDevices() {
-  if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return deviceHelp(T.no_media);
   const audio = { echoCancellation: true, noiseSuppression: true };
   try {
-    stream = await navigator.mediaDevices.getUserMedia({
-      audio,
-      video: { width: { ideal: 640 }, height: { ideal: 360 }, frameRate: { ideal: 15 } },
-    });
-  } catch (err) {
-    if (err.name === "NotAllowedError" || err.name === "SecurityError") return deviceHelp(T.denied);
-    try {
-      stream = await navigator.mediaDevices.getUserMedia({ audio });
-    } catch (err2) {
-      if (err2.name === "NotAllowedError" || err2.name === "SecurityError") return deviceHelp(T.denied);
-      if (err2.name === "NotFoundError" || err2.name === "DevicesNotFoundError") return deviceHelp(T.no_device);
-      return deviceHelp(T.no_media);
-    }
+    ({ stream } = await openMedia(
+      { audio, video: { width: { ideal: 640 }, height: { ideal: 360 }, frameRate: { ideal: 15 } } },
+      // without a camera (or with one that fails), the microphone alone
+      { fallback: { audio }, fallbackOn: ["missing", "busy", "failed"] },
+    ));
+  } catch (problem) {
+    return deviceHelp(T[MEDIA_HELP[problem.reason] || "no_media"]);
   }
   if (!stream.getAudioTracks().length) return deviceHelp(T.no_device);
   $("device-help").hidden = true;
