@@ -1,12 +1,12 @@
 """The strings ``room.js`` shows, by key, as English msgids; the room page renders them translated.
 
-``room.js`` reads them from ``<main id="room" data-i18n='{...}'>`` (see docs/signaling.md):
-``error_<code>`` for every signaling error code and for the token route's refusals.
+``room.js`` reads them from ``<div id="room" data-i18n='{...}'>`` (see docs/signaling.md and
+:mod:`web.site.js_text`): ``error_<code>`` for every signaling error code and for the token
+route's refusals.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from core.i18n import N_
 from interview.rooms.errors import RoomEnded, RoomNotFound, RoomNotOpen
 from interview.signaling.protocol import ERROR_CODES
+from web.site.js_text import js_text
 
 ROOM_JS_TEXT: dict[str, str] = {
     "mute": N_("Turn off microphone"),
@@ -63,10 +64,8 @@ ROOM_JS_TEXT: dict[str, str] = {
 
 def room_js_text(gettext: Callable[..., str]) -> str:
     """The ``data-i18n`` JSON, translated with ``gettext``."""
-    texts = {f"error_{code}": gettext(msg) for code, msg in ERROR_CODES.items()}
-    for key, msgid in ROOM_JS_TEXT.items():
-        texts[key] = gettext(msgid)
-    return json.dumps(texts, ensure_ascii=False)
+    errors = {f"error_{code}": msg for code, msg in ERROR_CODES.items()}
+    return js_text({**errors, **ROOM_JS_TEXT}, gettext)
 
 
 #: a room's state as its participants read it

@@ -1,8 +1,9 @@
 // The interview room page: device check, lobby, perfect negotiation per peer, chat, quality.
 // Expects the DOM described in docs/signaling.md ("Page contract"). Every visible string comes
-// from the JSON in <main id="room" data-i18n='{...}'> (the page renders it in Korean).
+// from the JSON in <div id="room" data-i18n='{...}'> (the page renders it in Korean).
 // Plain ES module, no build step.
 
+import { ApiError, fmt, openMedia, readTexts, requestJson } from "./common.js";
 import { SignalingClient } from "./signaling-client.js";
 
 const $ = (sel) => document.querySelector(sel);
@@ -10,7 +11,7 @@ const $ = (sel) => document.querySelector(sel);
 export class Room {
   constructor(root) {
     this.root = root;
-    this.t = JSON.parse(root.dataset.i18n || "{}");
+    this.t = readTexts(root);
     this.tokenUrl = root.dataset.tokenUrl;
     this.csrf = root.dataset.csrf || "";
     this.wsUrl = root.dataset.wsUrl || defaultWsUrl();
@@ -31,9 +32,7 @@ export class Room {
   }
 
   text(key, params = {}) {
-    let s = this.t[key] || key;
-    for (const [k, v] of Object.entries(params)) s = s.replace(`%(${k})s`, v);
-    return s;
+    return fmt(this.t[key] || key, params);
   }
 
   status(key, params) {
@@ -42,53 +41,35 @@ export class Room {
   }
 
   async fetchToken() {
-    const res = await fetch(this.tokenUrl, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { Accept: "application/json", "X-CSRF-Token": this.csrf },
-    });
-    if (!res.ok) {
-      const err = new Error("token refused");
-      err.fatal = [401, 403, 404, 409, 410].includes(res.status);
-      try {
-        const body = (await res.json()).error;
-        err.code = body.code;
-        err.text = body.message; // already in the page's language
-      } catch {
-        err.code = "forbidden";
+    try {
+      return await requestJson(this.tokenUrl, this.csrf); // {token, room}
+    } catch (err) {
+      if (err instanceof ApiError) {
+        err.fatal = [401, 403, 404, 409, 410].includes(err.status);
+        err.code = err.code || "forbidden";
+        err.text = err.message; // already in the page's language
       }
       throw err;
     }
-    return res.json(); // {token, room}
   }
 
   // --- device check -------------------------------------------------------------------------
   async deviceCheck() {
     const error = $("#device-error");
     if (error) error.hidden = true;
-    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-      return this.deviceError("no_media_support");
-    }
     try {
-      this.stream = await navigator.mediaDevices.getUserMedia({
-        audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true },
-        video: { width: { ideal: 640 }, height: { ideal: 480 }, facingMode: "user" },
-      });
-    } catch (err) {
-      if (err.name === "NotAllowedError" || err.name === "SecurityError") return this.deviceError("permission_denied");
-      if (err.name === "NotFoundError" || err.name === "OverconstrainedError") {
+      const { stream, fellBack } = await openMedia(
+        {
+          audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true },
+          video: { width: { ideal: 640 }, height: { ideal: 480 }, facingMode: "user" },
+        },
         // no camera? try the microphone alone before giving up
-        try {
-          this.stream = await navigator.mediaDevices.getUserMedia({ audio: true });
-          this.videoOn = false;
-        } catch {
-          return this.deviceError("no_device");
-        }
-      } else if (err.name === "NotReadableError") {
-        return this.deviceError("device_busy");
-      } else {
-        return this.deviceError("device_error");
-      }
+        { fallback: { audio: true }, fallbackOn: ["missing"] },
+      );
+      this.stream = stream;
+      if (fellBack) this.videoOn = false;
+    } catch (problem) {
+      return this.deviceError(problem.retried ? "no_device" : DEVICE_ERRORS[problem.reason]);
     }
     for (const id of ["#preview-video", "#local-video"]) {
       const v = $(id);
@@ -629,6 +610,15 @@ async function measure(peer) {
   if (peer.pc.iceConnectionState === "failed" || peer.pc.iceConnectionState === "disconnected") level = "poor";
   return { level, rtt: rtt == null ? null : Math.round(rtt), loss: Math.round(loss * 10) / 10, bytes, frames };
 }
+
+// the message key for each reason the camera and microphone could not be opened
+const DEVICE_ERRORS = {
+  unsupported: "no_media_support",
+  denied: "permission_denied",
+  missing: "no_device",
+  busy: "device_busy",
+  failed: "device_error",
+};
 
 // close reasons that have their own message (others are shown as error_<code>)
 const FINAL_KEYS = new Set(["denied", "room_ended", "left", "forbidden", "replaced"]);
