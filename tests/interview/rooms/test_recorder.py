@@ -91,6 +91,7 @@ class Participant:
                 self.pcs.append(pc)
                 player = MediaPlayer(str(self.wav), loop=True)
                 self.players.append(player)
+                assert player.audio is not None  # the WAV has an audio stream
                 pc.addTrack(player.audio)
                 if self.video:
                     pc.addTrack(SmallVideo())

@@ -10,6 +10,7 @@ import pytest
 from core.config import load_settings
 from interview.transcribe.engine import load_engine
 from interview.transcribe.errors import ModelUnavailable
+from interview.transcribe.openai_backend import OpenAIWhisperEngine
 
 whisper = pytest.importorskip("whisper", reason="the openai-whisper extra is not installed")
 torch = pytest.importorskip("torch", reason="the openai-whisper extra is not installed")
@@ -43,6 +44,7 @@ def test_random_checkpoint_through_the_engine_interface(checkpoint: Path, tmp_pa
     engine = load_engine(settings)
     assert engine.model_name == "random-tiny"
     assert load_engine(settings) is engine
+    assert isinstance(engine, OpenAIWhisperEngine)
     engine.temperatures = (0.0,)  # random weights fail every fallback check: one pass is enough here
     tr = engine.transcribe(jfk, language="en")
     # random weights say nothing sensible, but the shape and the timing plumbing must hold

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -61,7 +62,7 @@ def test_korean_answer_end_to_end(korean_answer: tuple[Path, Transcript, float])
     assert fb.pace.unit == "spm" and fb.pace.units == 1 + 4 + 2 + 1 + 2 + 2 + 3 + 4 + 3 + 3 + 4 + 5
     assert fb.keywords.found == ("불량",) and set(fb.keywords.missing) == {"원인", "분석", "개선"}
     assert fb.structure.parts.keys() >= {"action", "result"}
-    data = fb.to_dict()
+    data: dict[str, Any] = fb.to_dict()  # JSON-shaped
     assert len(data["tips"]) == 3
     assert all(HANGUL.search(t["text"]) for t in data["tips"])
     assert data["question"]["id"] == "qc-recurring-defects"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -64,7 +66,8 @@ def test_short_answer_missing_keywords_in_korean() -> None:
     fb = analyze(SILENT, transcript(words, "ko", 10.0), question=get_question("strengths"), speech=speech)
     codes = [t.code for t in fb.tips]
     assert codes[0] == "too_short" and "keywords" in codes
-    tip = fb.to_dict()["tips"][0]
+    data: dict[str, Any] = fb.to_dict()  # JSON-shaped
+    tip = data["tips"][0]
     assert "초" in tip["text"] and tip["params"]["suggested"] == 60
 
 
