@@ -12,7 +12,7 @@ from core.config import Settings, load_settings
 from core.db import create_engine, session_factory
 from web.app import create_app
 
-Client = TestClient  # type: ignore[type-arg]
+Client = TestClient
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 

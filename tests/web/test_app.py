@@ -225,9 +225,9 @@ async def test_oversized_body_is_refused_without_trace(client: Client) -> None:
         data=body,
         headers={"X-CSRF-Token": token, "Content-Type": "application/x-www-form-urlencoded"},
     )
-    body = await response.text()
+    page = await response.text()
     assert response.status == 413
-    assert "보내신 내용이 너무 큽니다." in body and "Traceback" not in body
+    assert "보내신 내용이 너무 큽니다." in page and "Traceback" not in page
 
 
 async def test_health_and_readiness(client: Client) -> None:

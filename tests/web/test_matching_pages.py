@@ -8,7 +8,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from core.db import create_engine, session_factory
+from core.config import Settings
+from core.db import Base, create_engine, session_factory
 from matching.models import Posting, SeniorProfile
 from tests.web.conftest import Client, csrf_of, log_in
 
@@ -32,7 +33,7 @@ PROFILE = {
 }
 
 
-async def _count(app_settings, model) -> int:  # type: ignore[no-untyped-def]
+async def _count(app_settings: Settings, model: type[Base]) -> int:
     engine = create_engine(app_settings)
     try:
         async with session_factory(engine)() as session:
@@ -42,8 +43,8 @@ async def _count(app_settings, model) -> int:  # type: ignore[no-untyped-def]
 
 
 async def test_profile_errors_are_next_to_fields_and_store_nothing(
-    client: Client, make_user: MakeUser, app_settings
-) -> None:  # type: ignore[no-untyped-def]
+    client: Client, make_user: MakeUser, app_settings: Settings
+) -> None:
     await make_user("kim@example.com", "senior")
     await log_in(client, "kim@example.com")
     bad = PROFILE | {"salary_min": "500", "salary_max": "300", "region-0": "아틀란티스", "birth_year": "1999"}
@@ -101,8 +102,8 @@ async def _company_with_posting(client: Client, make_user: MakeUser, email: str)
 
 
 async def test_a_company_cannot_reach_another_companys_posting(
-    aiohttp_client, app_settings, make_user: MakeUser
-) -> None:  # type: ignore[no-untyped-def]
+    aiohttp_client: Callable[..., Awaitable[Client]], app_settings: Settings, make_user: MakeUser
+) -> None:
     from web.app import create_app
 
     first = await aiohttp_client(create_app(app_settings))
@@ -119,8 +120,8 @@ async def test_a_company_cannot_reach_another_companys_posting(
 
 
 async def test_a_pending_companys_posting_is_hidden_from_seniors(
-    aiohttp_client, app_settings, make_user: MakeUser
-) -> None:  # type: ignore[no-untyped-def]
+    aiohttp_client: Callable[..., Awaitable[Client]], app_settings: Settings, make_user: MakeUser
+) -> None:
     from web.app import create_app
 
     company = await aiohttp_client(create_app(app_settings))

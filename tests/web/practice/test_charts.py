@@ -25,15 +25,16 @@ def test_pace_chart_draws_every_window_and_the_good_band() -> None:
     )
     root = ET.fromstring(svg)
     assert root.get("viewBox") == "0 0 640 300" and root.get("role") == "img"
-    assert root.find("s:title", NS).text == "속도 <빠름>"  # escaped in the markup, intact when parsed
+    title = root.find("s:title", NS)
+    assert title is not None and title.text == "속도 <빠름>"  # escaped in the markup, intact when parsed
     circles = root.findall("s:circle", NS)
     assert len(circles) == 3
-    ys = [float(c.get("cy")) for c in circles]
+    ys = [float(c.attrib["cy"]) for c in circles]
     assert ys[0] > ys[1] > ys[2]  # faster is higher
-    xs = [float(c.get("cx")) for c in circles]
+    xs = [float(c.attrib["cx"]) for c in circles]
     assert xs[0] < xs[1] < xs[2]
     band = root.find("s:rect", NS)
-    assert band is not None and float(band.get("height")) > 0
+    assert band is not None and float(band.attrib["height"]) > 0
     assert root.find("s:polyline", NS) is not None
 
 
