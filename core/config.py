@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Literal
 
@@ -101,10 +102,53 @@ class Settings(BaseSettings):
         description="Transcribe room recordings while the interview goes on (off: queue them after).",
     )
 
-    @field_validator("database_url", "redis_url", "secret_key", "turn_secret", mode="before")
+    # --- messages ------------------------------------------------------------------------------
+    smtp_host: str | None = Field(
+        default=None, description="SMTP server for outgoing mail; unset means the outbox folder only."
+    )
+    smtp_port: int = Field(default=587, ge=1, le=65535, description="SMTP port (465 means implicit TLS).")
+    smtp_username: str | None = Field(default=None, description="SMTP login; unset means no login.")
+    smtp_password: SecretStr | None = Field(default=None, description="SMTP password.")
+    smtp_starttls: bool = Field(default=True, description="Upgrade the SMTP connection with STARTTLS.")
+    mail_from: str = Field(
+        default="AllWork Interview <no-reply@localhost>",
+        min_length=3,
+        max_length=300,
+        description="Sender of outgoing mail and organizer of calendar invites.",
+    )
+    sms_backend: str = Field(
+        default="outbox",
+        pattern=r"^(outbox|[A-Za-z_][\w.]*:[A-Za-z_]\w*)$",
+        description="Text-message sender: outbox (files in the data folder) or package.module:factory.",
+    )
+
+    # --- reminders -----------------------------------------------------------------------------
+    reminder_interval: float = Field(
+        default=30,
+        ge=0,
+        description="Seconds between runs of due reminders in each server process; 0 means none here.",
+    )
+
+    @field_validator(
+        "database_url",
+        "redis_url",
+        "secret_key",
+        "turn_secret",
+        "smtp_host",
+        "smtp_username",
+        "smtp_password",
+        mode="before",
+    )
     @classmethod
     def _blank_is_unset(cls, v: object) -> object:
         return None if isinstance(v, str) and not v.strip() else v
+
+    @field_validator("mail_from")
+    @classmethod
+    def _mail_address(cls, v: str) -> str:
+        if "@" not in parseaddr(v)[1]:
+            raise ValueError("must be an e-mail address, e.g. AllWork <no-reply@example.kr>")
+        return v
 
     # --- derived -------------------------------------------------------------------------------
     @property

@@ -24,8 +24,8 @@ class SchemaPart:
     migrations: Path | None = None
 
 
-#: core's own part: accounts and the login throttle
-PART = SchemaPart("core.accounts", Path(__file__).parent / "migrations" / "versions")
+#: core's own part: accounts, the login throttle, notices (``core.models`` imports each table's module)
+PART = SchemaPart("core.models", Path(__file__).parent / "migrations" / "versions")
 
 
 def import_models(parts: Iterable[SchemaPart]) -> None:

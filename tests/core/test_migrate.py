@@ -106,4 +106,11 @@ def test_core_alone_migrates(data_dir: Path) -> None:
     """Core needs no package above it: its own part is a complete schema."""
     url = f"sqlite+aiosqlite:///{data_dir / 'core.db'}"
     upgrade(url, [CORE])
-    assert set(_schema(url)) == {"users", "login_throttle", "alembic_version", "heads"}
+    assert set(_schema(url)) == {
+        "users",
+        "login_throttle",
+        "notices",
+        "reminders",
+        "alembic_version",
+        "heads",
+    }
