@@ -31,3 +31,14 @@ class ProfileMissing(AllWorkError):
     code = "profile_missing"
     message = "Please fill in your profile first."
     status = 409
+
+
+class WrongStage(Conflict):
+    code = "wrong_stage"
+    message = "This interview is no longer at that step. Please reload the page."
+
+
+class PairNotFound(AllWorkError):
+    code = "pair_not_found"
+    message = "We could not find that interview request."
+    status = 404

@@ -62,12 +62,34 @@ class PostingStatus(enum.StrEnum):
     CLOSED = "closed"
 
 
-class RequestState(enum.StrEnum):
-    REQUESTED = "requested"  #: waiting for a scheduler
-    SCHEDULED = "scheduled"
-    DECLINED = "declined"
-    CANCELLED = "cancelled"
-    DONE = "done"
+class Stage(enum.StrEnum):
+    """Where a candidate–posting pair stands on the way from a match to a hire."""
+
+    MATCHED = "matched"  #: a match nobody acted on yet
+    REQUESTED = "requested"  #: the senior or the company asked for an interview; a scheduler books it
+    SCHEDULED = "scheduled"  #: an interview is booked
+    INTERVIEWED = "interviewed"  #: the interview took place
+    OFFER = "offer"  #: the company made an offer
+    HIRED = "hired"
+    DECLINED = "declined"  #: the company said no
+    WITHDRAWN = "withdrawn"  #: the senior (or the company's posting) left the process
+
+
+#: allowed stage changes; anything else is refused (a stale page, a double click)
+STAGE_TRANSITIONS: dict[Stage, frozenset[Stage]] = {
+    Stage.MATCHED: frozenset({Stage.REQUESTED, Stage.WITHDRAWN}),
+    Stage.REQUESTED: frozenset({Stage.SCHEDULED, Stage.DECLINED, Stage.WITHDRAWN}),
+    Stage.SCHEDULED: frozenset({Stage.REQUESTED, Stage.INTERVIEWED, Stage.DECLINED, Stage.WITHDRAWN}),
+    Stage.INTERVIEWED: frozenset(
+        {Stage.SCHEDULED, Stage.OFFER, Stage.HIRED, Stage.DECLINED, Stage.WITHDRAWN}
+    ),
+    Stage.OFFER: frozenset({Stage.HIRED, Stage.DECLINED, Stage.WITHDRAWN}),
+    Stage.HIRED: frozenset(),
+    Stage.DECLINED: frozenset(),
+    Stage.WITHDRAWN: frozenset({Stage.REQUESTED}),
+}
+#: stages in which the pair is still open (nobody has closed it)
+OPEN_STAGES = frozenset({Stage.MATCHED, Stage.REQUESTED, Stage.SCHEDULED, Stage.INTERVIEWED, Stage.OFFER})
 
 
 class NotificationKind(enum.StrEnum):
@@ -184,10 +206,12 @@ class Posting(Base):
 
 
 class InterviewRequest(Base):
-    """A senior or a company asked for an interview from a match; schedulers take it from here.
+    """A candidate–posting pair (an application): the one record that the request, its bookings, rooms,
+    scorecards and the decision hang off (see :mod:`matching.pipeline`).
 
-    ``hired`` and ``rating`` are the outcome (filled in from the interview's scorecard) that
-    :mod:`matching.fit` learns the weights from.
+    It starts when the senior or the company asks for an interview from a match; ``stage`` then moves
+    through :data:`STAGE_TRANSITIONS`, every change kept as a :class:`PairEvent`. ``hired`` and
+    ``rating`` are the outcome that :mod:`matching.fit` learns the weights from.
     """
 
     __tablename__ = "interview_requests"
@@ -200,16 +224,31 @@ class InterviewRequest(Base):
         ForeignKey("users.id", ondelete="SET NULL"), nullable=True
     )
     requested_by_role: Mapped[str] = mapped_column(String(20))
-    state: Mapped[RequestState] = mapped_column(
-        _enum(RequestState, "request_state"), default=RequestState.REQUESTED, index=True
-    )
+    stage: Mapped[Stage] = mapped_column(_enum(Stage, "pair_stage"), default=Stage.REQUESTED, index=True)
     score: Mapped[float] = mapped_column(Float)
     factors: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: the requester's message to the other side (the senior's to the company, or the company's)
     message: Mapped[str] = mapped_column(Text, default="")
+    #: the company's note for the scheduler (times that suit them, who interviews)
+    company_note: Mapped[str] = mapped_column(Text, default="")
     hired: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     rating: Mapped[int | None] = mapped_column(Integer, nullable=True)  #: 1..5 from the scorecard
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class PairEvent(Base):
+    """One change of a pair's stage: from, to, who, when and why (the pair's history)."""
+
+    __tablename__ = "pair_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pair_id: Mapped[int] = mapped_column(ForeignKey("interview_requests.id", ondelete="CASCADE"), index=True)
+    from_stage: Mapped[Stage | None] = mapped_column(_enum(Stage, "pair_stage"), nullable=True)
+    to_stage: Mapped[Stage] = mapped_column(_enum(Stage, "pair_stage"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class MatchNotification(Base):

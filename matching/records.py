@@ -32,9 +32,9 @@ from matching.models import (
     InterviewRequest,
     Posting,
     PostingStatus,
-    RequestState,
     SeniorProfile,
     SiteVisit,
+    Stage,
     VettingStatus,
 )
 
@@ -419,7 +419,7 @@ async def waiting_requests(sessions: Sessions, limit: int = 200) -> list[Waiting
         .join(User, User.id == InterviewRequest.senior_id)
         .join(Posting, Posting.id == InterviewRequest.posting_id)
         .join(Company, Company.id == Posting.company_id)
-        .where(InterviewRequest.state == RequestState.REQUESTED)
+        .where(InterviewRequest.stage == Stage.REQUESTED)
         .order_by(InterviewRequest.created_at, InterviewRequest.id)
         .limit(limit)
     )

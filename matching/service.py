@@ -28,7 +28,7 @@ from core.accounts import Role, User
 from core.clock import utcnow
 from core.db import transaction
 from core.errors import Forbidden, NotFound
-from matching import records, regions, validation
+from matching import pipeline, records, regions, validation
 from matching import weights as wmod
 from matching.errors import AlreadyRequested, CompanyNotApproved, NotMatchable, ProfileMissing
 from matching.index import MatchIndex, PostingFilter, Ranked, SeniorFilter
@@ -388,6 +388,8 @@ class MatchingService:
                 message=message.strip()[:2000],
             )
             session.add(req)
+            await session.flush()
+            pipeline.record_start(session, req, actor_id=user.id, reason=req.message)
         return req
 
     # --- notifications ---------------------------------------------------------------------------

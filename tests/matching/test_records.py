@@ -6,7 +6,7 @@ from sqlalchemy import update
 
 from core.db import transaction
 from matching import records
-from matching.models import InterviewRequest, RequestState, VettingStatus
+from matching.models import InterviewRequest, Stage, VettingStatus
 from tests.matching.conftest import World, company_form
 
 
@@ -97,7 +97,7 @@ async def test_waiting_requests_oldest_first_with_names(world: World) -> None:
         await session.execute(
             update(InterviewRequest)
             .where(InterviewRequest.id == second.id)
-            .values(state=RequestState.SCHEDULED)
+            .values(stage=Stage.SCHEDULED)
         )
     assert [w.id for w in await records.waiting_requests(sessions)] == [first.id, third.id]
     assert [w.id for w in await records.waiting_requests(sessions, limit=1)] == [first.id]

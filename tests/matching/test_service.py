@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from core.errors import Forbidden, InvalidInput
 from matching.errors import AlreadyRequested, CompanyNotApproved, NotMatchable, VettingNotAllowed
 from matching.index import PostingFilter, SeniorFilter
-from matching.models import InterviewRequest, MatchNotification, NotificationKind, Posting, RequestState
+from matching.models import InterviewRequest, MatchNotification, NotificationKind, Posting, Stage
 from matching.validation import today
 from tests.matching.conftest import World, quality_manager, warehouse_posting
 
@@ -121,7 +121,7 @@ async def test_interview_request_goes_to_schedulers_once(world: World, sessions)
     req = await world.service.request_interview(
         world.senior, world.senior.id, world.quality.id, "면접 희망합니다"
     )
-    assert req.state == RequestState.REQUESTED and req.requested_by_role == "senior"
+    assert req.stage == Stage.REQUESTED and req.requested_by_role == "senior"
     assert 0.6 < req.score <= 1 and set(req.factors) == {
         "relevance",
         "years",
