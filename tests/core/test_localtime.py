@@ -28,8 +28,8 @@ LA = "America/Los_Angeles"
 NOW = datetime(2026, 12, 1, 0, 35, tzinfo=UTC)  # 2026-12-01 09:35 in Seoul
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def test_the_issue_instant_in_seoul() -> None:

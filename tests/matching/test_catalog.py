@@ -48,4 +48,5 @@ def test_every_message_is_translated() -> None:
     missing = sorted(i for i in ids if not translated.get(i))
     assert missing == []
     for msgid, text in translated.items():
+        assert isinstance(msgid, str) and isinstance(text, str), msgid  # no plural forms here
         assert sorted(PARAM.findall(text)) == sorted(PARAM.findall(msgid)), msgid

@@ -40,7 +40,8 @@ async def _demo(settings: Settings) -> dict[str, Any]:
             quality = await session.scalar(
                 select(Posting.id).where(Posting.title == "자동차 부품 품질관리 책임자")
             )
-            users["quality_posting"] = int(quality)
+            assert quality is not None
+            users["quality_posting"] = quality
             senior_ids = sorted((await session.scalars(select(SeniorProfile.user_id))).all())
             users["seniors"] = len(senior_ids)
             users["other_seniors"] = [s for s in senior_ids if s != users["senior"]]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import random
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 import pytest
@@ -15,8 +16,8 @@ from matching.text import term_counts
 TODAY = date(2026, 1, 5)
 
 
-def senior(i: int, text: str, **kw) -> SeniorDoc:
-    base = dict(
+def senior(i: int, text: str, **kw: Any) -> SeniorDoc:
+    base: dict[str, Any] = dict(
         senior_id=i,
         terms=term_counts(text),
         years=20.0,
@@ -30,8 +31,8 @@ def senior(i: int, text: str, **kw) -> SeniorDoc:
     return SeniorDoc(**(base | kw))
 
 
-def posting(i: int, text: str, **kw) -> PostingDoc:
-    base = dict(
+def posting(i: int, text: str, **kw: Any) -> PostingDoc:
+    base: dict[str, Any] = dict(
         posting_id=i,
         company_id=1,
         company_approved=True,
