@@ -1,8 +1,8 @@
 """The ``allwork`` command.
 
-``serve``, ``db upgrade``, ``demo`` and ``user create`` live here; each domain package adds
-its own commands through a ``cli.register(subparsers)`` function (transcribe, worker,
-feedback, match …), found in :data:`COMMAND_MODULES`.
+``serve``, ``db upgrade``, ``demo``, ``user create`` and ``reminders run`` live here; each
+domain package adds its own commands through a ``cli.register(subparsers)`` function
+(transcribe, worker, feedback, match …), found in :data:`COMMAND_MODULES`.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 
 from core.config import ConfigError, Settings, load_settings
 
@@ -99,6 +100,50 @@ def _user_create(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(run())
 
 
+def _aware_time(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {text!r}") from None
+    if value.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{text!r} has no offset; write e.g. 2026-12-03T09:00+09:00")
+    return value
+
+
+def _reminders_run(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the reminders due at ``--now`` (default: the clock) once, through the server's handlers."""
+    from aiohttp import web
+
+    from core.clock import utcnow
+    from core.reminders import run_due, worker_name
+    from web.app import create_app
+    from web.composition import upgrade
+    from web.keys import REMINDER_HANDLERS, SESSIONS
+
+    upgrade(settings.effective_database_url)
+    now: datetime = args.now or utcnow()
+
+    async def run() -> dict[str, int]:
+        # the server's app, started without its own reminder loop, so the features' handlers run
+        # with the resources they have in the server
+        app = create_app(settings.model_copy(update={"reminder_interval": 0}))
+        runner = web.AppRunner(app)
+        await runner.setup()
+        try:
+            handlers = app[REMINDER_HANDLERS]
+            report = await run_due(app[SESSIONS], now=now, handlers=handlers, worker=worker_name("cli"))
+        finally:
+            await runner.cleanup()
+        return report.as_dict()
+
+    counts = asyncio.run(run())
+    if args.json:
+        print(json.dumps({"now": now.isoformat(), **counts}))
+    else:
+        print(f"reminders due by {now.isoformat()}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="allwork", description="AllWork Interview")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -125,6 +170,15 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--password", help="asked for when not given")
     create.add_argument("--language", default="ko", choices=["ko", "en"])
     create.set_defaults(func=_user_create)
+
+    reminders = sub.add_parser("reminders", help="messages due at a time")
+    reminders_sub = reminders.add_subparsers(dest="reminders_command", required=True, metavar="ACTION")
+    remind = reminders_sub.add_parser("run", help="send the reminders due now (or at --now) once")
+    remind.add_argument(
+        "--now", type=_aware_time, help="the time to run as, with its offset, e.g. 2026-12-03T09:00+09:00"
+    )
+    remind.add_argument("--json", action="store_true", help="print the counts as JSON")
+    remind.set_defaults(func=_reminders_run)
 
     for name in COMMAND_MODULES:
         try:
