@@ -23,7 +23,7 @@ from web.composition import CATALOGUES
 from web.errors import error_middleware
 from web.i18n import Catalogs
 from web.keys import CATALOGS, SETTINGS
-from web.resources import CONTEXTS
+from web.resources import CONTEXTS, LAST_CONTEXTS
 from web.security import csrf_middleware, install_sessions, user_middleware
 
 HERE = Path(__file__).parent
@@ -75,6 +75,7 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.extend(CONTEXTS)
     for setup in FEATURES:
         setup(app, settings)
+    app.cleanup_ctx.extend(LAST_CONTEXTS)  # the reminder runner: up after, down before the features' own
     app.router.add_static("/static", HERE / "static", name="static", append_version=False)
     # compile every template now (after features added their filters), so no request ever reads a
     # template file on the event loop
