@@ -23,6 +23,7 @@ from core.clock import utcnow
 from core.db import Base, Sessions, UTCDateTime, transaction
 from core.errors import EmailTaken, InvalidInput, LoginFailed, TooManyAttempts
 from core.i18n import N_
+from core.localtime import is_valid_zone
 
 
 class Role(enum.StrEnum):
@@ -210,6 +211,16 @@ async def set_language(sessions: Sessions, user_id: int, language: str) -> None:
         user = await session.get(User, user_id)
         if user is not None:
             user.language = language
+
+
+async def set_time_zone(sessions: Sessions, user_id: int, time_zone: str) -> None:
+    """Show this person every time in ``time_zone``; an unknown zone raises :class:`InvalidInput`."""
+    if not is_valid_zone(time_zone):
+        raise InvalidInput(fields={"time_zone": N_("Please choose a time zone from the list.")})
+    async with transaction(sessions) as session:
+        user = await session.get(User, user_id)
+        if user is not None:
+            user.time_zone = time_zone
 
 
 # --- login with throttling ---------------------------------------------------------------------

@@ -3,7 +3,7 @@
 Every page, e-mail and calendar invite formats times through this module, so a time reads the same
 everywhere::
 
-    format_when(dt, "Asia/Seoul", "ko")  # "12월 3일 (목) 오후 1:45"  (the year is added when it is not this year)
+    format_when(dt, "Asia/Seoul", "ko")  # "12월 3일 (목) 오후 1:45" (with the year when not this year)
     format_day(dt, "Asia/Seoul", "ko")   # "12월 3일 (목)"
     format_clock(dt, "Asia/Seoul", "ko") # "오후 1:45"
     format_when(dt, "Asia/Seoul", "en")  # "Thu, Dec 3, 1:45 PM"
@@ -38,6 +38,7 @@ __all__ = [
     "format_when",
     "is_valid_zone",
     "local_to_utc",
+    "preload",
     "to_local",
     "zone",
 ]
@@ -94,6 +95,17 @@ class AmbiguousLocalTime(InvalidInput):
     message = N_("This time happens twice on that day in your time zone (the clocks move back).")
 
 
+def preload() -> None:
+    """Read now what the formatting functions would otherwise read from disk on first use (zone files,
+    the list of zones, Babel's Korean and English data), so no request reads a file on the event loop."""
+    _known_zones()
+    for name in COMMON_ZONES:
+        _zone(name)
+    for lang in _PATTERNS:
+        format_when(utcnow(), DEFAULT_ZONE, lang)
+        format_day(utcnow().date(), DEFAULT_ZONE, lang)
+
+
 def is_valid_zone(name: object) -> bool:
     """Whether ``name`` is an IANA zone this machine knows (``"Asia/Seoul"``, ``"UTC"``)."""
     return isinstance(name, str) and name in _known_zones()
@@ -135,6 +147,13 @@ def to_local(value: datetime, tz: str | ZoneInfo | None) -> datetime:
     return _aware(value).astimezone(zone(tz))
 
 
+def _local_day(value: datetime | date, zi: ZoneInfo) -> datetime:
+    """A time moved into ``zi``; a plain date (a closing day, a visit day) stays the day it is."""
+    if isinstance(value, datetime):
+        return to_local(value, zi)
+    return datetime.combine(value, time(12), tzinfo=zi)
+
+
 def _this_year(local: datetime | date, tz: ZoneInfo, now: datetime | None) -> bool:
     return local.year == to_local(now or utcnow(), tz).year
 
@@ -142,7 +161,7 @@ def _this_year(local: datetime | date, tz: ZoneInfo, now: datetime | None) -> bo
 def format_when(
     value: datetime, tz: str | ZoneInfo | None, lang: str | None = "ko", *, now: datetime | None = None
 ) -> str:
-    """Date, weekday and time in ``tz``: ``12월 3일 (목) 오후 1:45``; the year leads when it is not this year."""
+    """Date, weekday and time in ``tz``: ``12월 3일 (목) 오후 1:45``; the year leads if not this year."""
     zi, patterns = zone(tz), _PATTERNS[_lang(lang)]
     local = to_local(value, zi)
     pattern = patterns["when"] if _this_year(local, zi, now) else patterns["when_year"]
@@ -158,25 +177,22 @@ def format_day(
 ) -> str:
     """Date and weekday: ``12월 3일 (목)``. A ``date`` (a closing day, a visit day) is shown as it is."""
     zi, patterns = zone(tz), _PATTERNS[_lang(lang)]
-    if isinstance(value, datetime):
-        local = to_local(value, zi)
-    else:
-        local = datetime.combine(value, time(12), tzinfo=zi)
+    local = _local_day(value, zi)
     pattern = patterns["day"] if _this_year(local, zi, now) else patterns["day_year"]
     return format_datetime(local, pattern, tzinfo=zi, locale=_lang(lang))
 
 
 def format_clock(value: datetime, tz: str | ZoneInfo | None, lang: str | None = "ko") -> str:
     """The time of day in ``tz``: ``오후 1:45``."""
-    zi = zone(tz)
-    return format_datetime(to_local(value, zi), _PATTERNS[_lang(lang)]["clock"], tzinfo=zi, locale=_lang(lang))
+    zi, lang = zone(tz), _lang(lang)
+    return format_datetime(to_local(value, zi), _PATTERNS[lang]["clock"], tzinfo=zi, locale=lang)
 
 
 def format_month_day(value: datetime | date, tz: str | ZoneInfo | None, lang: str | None = "ko") -> str:
     """The shortest date, for chart labels: ``12월 3일``."""
-    zi = zone(tz)
-    local = to_local(value, zi) if isinstance(value, datetime) else datetime.combine(value, time(12), tzinfo=zi)
-    return format_datetime(local, _PATTERNS[_lang(lang)]["month_day"], tzinfo=zi, locale=_lang(lang))
+    zi, lang = zone(tz), _lang(lang)
+    local = _local_day(value, zi)
+    return format_datetime(local, _PATTERNS[lang]["month_day"], tzinfo=zi, locale=lang)
 
 
 def local_to_utc(day: date, clock: time, tz: str | ZoneInfo | None, *, field: str = "time") -> datetime:
@@ -194,4 +210,3 @@ def local_to_utc(day: date, clock: time, tz: str | ZoneInfo | None, *, field: st
     if first.utcoffset() != second.utcoffset():
         raise AmbiguousLocalTime(fields={field: AmbiguousLocalTime.message})
     return first.astimezone(UTC)
-

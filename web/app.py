@@ -23,6 +23,7 @@ from web.composition import CATALOGUES
 from web.errors import error_middleware
 from web.i18n import Catalogs
 from web.keys import CATALOGS, SETTINGS
+from web.localtime import install_filters
 from web.resources import CONTEXTS, LAST_CONTEXTS
 from web.security import csrf_middleware, install_sessions, user_middleware
 
@@ -71,6 +72,7 @@ def create_app(settings: Settings) -> web.Application:
         cache_size=-1,
     )
     env.globals["static"] = lambda path: f"/static/{path}"
+    install_filters(env)  # when, day, clock: every time a person reads, in their zone
 
     app.cleanup_ctx.extend(CONTEXTS)
     for setup in FEATURES:

@@ -18,6 +18,7 @@ from aiohttp import web
 
 from core.errors import AllWorkError
 from core.i18n import N_
+from web.localtime import readable_params, times_for
 from web.render import gettext_for, render
 from web.security import Handler
 
@@ -65,7 +66,7 @@ def _from_domain(request: web.Request, exc: AllWorkError) -> ErrorPage:
     return ErrorPage(
         status=exc.status,
         code=exc.code,
-        message=_(exc.message, **exc.params),
+        message=_(exc.message, **readable_params(times_for(request), exc.params)),
         fields={name: _(msg) for name, msg in exc.fields.items()},
     )
 

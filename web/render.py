@@ -2,7 +2,8 @@
 
 Each page's data is a small dataclass (``page`` in the template). The common context is
 the same for every page: ``_`` (gettext for the request's language), ``lang``, ``user``,
-``csrf_token`` and the language switch.
+``time_zone`` (the reader's zone, for the time filters of :mod:`web.localtime`), ``csrf_token``
+and the language switch.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from aiohttp_session import get_session
 
 from web.i18n import LANGUAGE_NAMES, LANGUAGES, N_, pick_language
 from web.keys import CATALOGS, REQ_LANG, SETTINGS
+from web.localtime import request_time_zone
 from web.security import csrf_token, current_user
 
 LANG_COOKIE = "allwork_lang"
@@ -62,6 +64,7 @@ async def render(
         "lang": lang,
         "languages": [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
         "user": current_user(request),
+        "time_zone": request_time_zone(request),
         "csrf_token": await csrf_token(request),
         "request_path": request.path_qs,
         "role_labels": {k: request.app[CATALOGS].gettext(lang)(v) for k, v in ROLE_LABELS.items()},

@@ -1,4 +1,5 @@
-"""Accounts: log in, log out, sign up, each role's home (``/dashboard``), and the admin's account pages."""
+"""Accounts: log in, log out, sign up, each role's home (``/dashboard``), my settings (``/account/settings``),
+and the admin's account pages."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ from aiohttp import web
 
 from core.config import Settings
 from web.accounts import admin, routes
+from web.accounts import settings as account_settings
 
 
 def setup(app: web.Application, settings: Settings) -> None:
     app.router.add_routes(routes.routes)
     app.router.add_routes(admin.routes)
+    app.router.add_routes(account_settings.routes)

@@ -10,6 +10,7 @@ from core.accounts import names_of
 from matching import records
 from matching.models import MatchNotification, NotificationKind
 from web.keys import SESSIONS
+from web.localtime import times_for
 from web.matching.live import MATCHING
 from web.render import render
 from web.security import require_user, requires
@@ -45,6 +46,7 @@ async def _items(request: web.Request, rows: list[MatchNotification]) -> list[In
     sessions = request.app[SESSIONS]
     titles = await records.posting_titles(sessions, {r.posting_id for r in rows})
     names = await names_of(sessions, {r.senior_id for r in rows})
+    times = times_for(request)
     items = []
     for r in rows:
         if r.kind == NotificationKind.POSTING_FOR_SENIOR:
@@ -61,7 +63,7 @@ async def _items(request: web.Request, rows: list[MatchNotification]) -> list[In
                 title,
                 round(r.score * 100),
                 r.read_at is None,
-                r.created_at.strftime("%Y-%m-%d %H:%M"),
+                times.when(r.created_at),
             )
         )
     return items

@@ -9,12 +9,11 @@ from aiohttp import web
 
 from core.config import Settings
 from web.rooms import admin, routes, runtime
-from web.rooms.i18n import ROOM_STATE_LABELS, kst
+from web.rooms.i18n import ROOM_STATE_LABELS
 
 
 def setup(app: web.Application, settings: Settings) -> None:
     env = aiohttp_jinja2.get_env(app)
-    env.filters["kst"] = kst
     env.globals["room_state_labels"] = ROOM_STATE_LABELS
     app.router.add_routes(routes.routes)
     app.router.add_routes(admin.routes)

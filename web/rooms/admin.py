@@ -10,13 +10,14 @@ from aiohttp import web
 from core.accounts import Role, names_of
 from core.clock import utcnow
 from core.errors import InvalidInput
+from core.localtime import to_local
 from interview.rooms import service
 from interview.rooms.models import Room
 from web.forms import Form
 from web.keys import SESSIONS
+from web.localtime import request_time_zone
 from web.render import flash, gettext_for, render
 from web.rooms.forms import FIELDS, RoomChoices, read_new_room, room_choices
-from web.rooms.i18n import KST
 from web.security import require_user, requires
 
 routes = web.RouteTableDef()
@@ -42,7 +43,7 @@ async def _admin_page(request: web.Request, form: Form, chosen: list[str]) -> Ad
 @routes.get("/admin/rooms", name="admin_rooms")
 @requires(Role.ADMIN)
 async def admin_rooms(request: web.Request) -> web.Response:
-    tomorrow = (utcnow() + timedelta(days=1)).astimezone(KST)
+    tomorrow = to_local(utcnow() + timedelta(days=1), request_time_zone(request))
     form = Form(
         values={
             "date": tomorrow.date().isoformat(),
@@ -63,7 +64,7 @@ async def admin_create_room(request: web.Request) -> web.Response:
     chosen = [v for v in data.getall("interviewer_ids", []) if isinstance(v, str)][:20]
     _ = gettext_for(request)
     try:
-        new = read_new_room(values, chosen)
+        new = read_new_room(values, chosen, tz=request_time_zone(request))
         room = await service.create_room(
             request.app[SESSIONS],
             candidate_id=new.candidate_id,

@@ -1,7 +1,7 @@
 """The admin's "new interview room" form: choices to offer, and reading what was typed.
 
-Dates and times are typed in Korean time (Asia/Seoul) and stored in UTC; every refusal is
-an English msgid shown beside its field in the user's language.
+Dates and times are typed in the admin's zone (Asia/Seoul unless they chose another) and stored
+in UTC; every refusal is an English msgid shown beside its field in the user's language.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from core.clock import utcnow
 from core.db import Sessions
 from core.errors import InvalidInput
 from core.i18n import N_
+from core.localtime import DEFAULT_ZONE, AmbiguousLocalTime, NonexistentLocalTime, local_to_utc
 from matching.records import recent_postings
-from web.rooms.i18n import KST
 
 FIELDS = ("candidate_id", "posting_id", "date", "time", "duration_minutes", "opens_before_minutes")
 
@@ -62,9 +62,12 @@ def _int(raw: str, lo: int, hi: int) -> int | None:
 
 
 def read_new_room(
-    values: dict[str, str], interviewer_values: list[str], now: datetime | None = None
+    values: dict[str, str],
+    interviewer_values: list[str],
+    now: datetime | None = None,
+    tz: str = DEFAULT_ZONE,
 ) -> NewRoom:
-    """Parse the form; :class:`InvalidInput` with one message per bad field."""
+    """Parse the form (date and time read in ``tz``); :class:`InvalidInput` with one message per bad field."""
     errors: dict[str, str] = {}
     candidate = _int(values.get("candidate_id", ""), 1, 2**31 - 1)
     if candidate is None:
@@ -79,10 +82,12 @@ def read_new_room(
     try:
         day = date.fromisoformat(values.get("date", "").strip())
         clock = time.fromisoformat(values.get("time", "").strip())
-        start = datetime.combine(day, clock.replace(second=0, microsecond=0), KST)
+        start = local_to_utc(day, clock.replace(second=0, microsecond=0), tz, field="date")
     except ValueError:
         errors["date"] = N_("Please enter the date and time of the interview.")
-    if start is not None and start < (now or utcnow()).astimezone(KST).replace(second=0, microsecond=0):
+    except (NonexistentLocalTime, AmbiguousLocalTime) as exc:
+        errors["date"] = exc.message
+    if start is not None and start < (now or utcnow()).replace(second=0, microsecond=0):
         errors["date"] = N_("The interview cannot start in the past.")
     duration = _int(values.get("duration_minutes", ""), 5, 480)
     if duration is None:

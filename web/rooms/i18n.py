@@ -8,8 +8,6 @@ route's refusals.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from core.i18n import N_
 from interview.rooms.errors import RoomEnded, RoomNotFound, RoomNotOpen
@@ -62,10 +60,20 @@ ROOM_JS_TEXT: dict[str, str] = {
 }
 
 
-def room_js_text(gettext: Callable[..., str]) -> str:
-    """The ``data-i18n`` JSON, translated with ``gettext``."""
+def room_js_text(gettext: Callable[..., str], opens_at: str = "") -> str:
+    """The ``data-i18n`` JSON, translated with ``gettext``.
+
+    ``opens_at`` is the room's opening time already in the reader's zone and form
+    (:mod:`web.localtime`): it fills the "room not open yet" message, so the script never shows a raw time.
+    """
     errors = {f"error_{code}": msg for code, msg in ERROR_CODES.items()}
-    return js_text({**errors, **ROOM_JS_TEXT}, gettext)
+
+    def text(msgid: str) -> str:
+        if msgid == RoomNotOpen.message and opens_at:
+            return gettext(msgid, opens_at=opens_at)
+        return gettext(msgid)
+
+    return js_text({**errors, **ROOM_JS_TEXT}, text)
 
 
 #: a room's state as its participants read it
@@ -75,13 +83,3 @@ ROOM_STATE_LABELS: dict[str, str] = {
     "live": N_("In progress"),
     "ended": N_("Finished"),
 }
-
-
-def kst(value: datetime) -> str:
-    """A time as Koreans read it: ``2026-03-02 (월) 10:00``, in Korean time."""
-    local = value.astimezone(KST)
-    return f"{local:%Y-%m-%d} ({WEEKDAYS[local.weekday()]}) {local:%H:%M}"
-
-
-KST = ZoneInfo("Asia/Seoul")
-WEEKDAYS = ("월", "화", "수", "목", "금", "토", "일")

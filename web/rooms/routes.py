@@ -13,6 +13,7 @@ from pathlib import Path
 from aiohttp import web
 
 from core.accounts import Role, User, names_of
+from core.clock import utcnow
 from core.errors import AllWorkError
 from core.i18n import N_
 from interview.rooms import service
@@ -21,6 +22,7 @@ from interview.rooms.models import Decision, ParticipantRole, Recording, Room, S
 from interview.signaling.turn import ice_servers
 from web.forms import Form
 from web.keys import SESSIONS, SETTINGS
+from web.localtime import times_for
 from web.render import flash, gettext_for, render
 from web.rooms.i18n import room_js_text
 from web.rooms.runtime import preload_transcription, remember_local_url
@@ -50,6 +52,8 @@ class RoomPage:
     role: ParticipantRole
     i18n: str
     names: dict[int, str]
+    #: when the room opens, in the reader's zone and form; empty once it is open (or over)
+    opens_later: str = ""
 
 
 @dataclass
@@ -114,7 +118,10 @@ async def my_rooms(request: web.Request) -> web.Response:
 @requires(*PARTICIPANT_ROLES)
 async def room_page(request: web.Request) -> web.Response:
     _user, room, role = await _participant_room(request)
-    page = RoomPage(room, role, room_js_text(gettext_for(request)), await _names(request, room))
+    opens_at = times_for(request).when(room.opens_at)
+    page = RoomPage(room, role, room_js_text(gettext_for(request), opens_at), await _names(request, room))
+    if utcnow() < room.opens_at and room.ended_at is None:
+        page.opens_later = opens_at
     response = await render(request, "rooms/room.html", page)
     return response
 

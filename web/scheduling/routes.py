@@ -9,6 +9,7 @@ from aiohttp import web
 from core.accounts import Role
 from matching import records
 from web.keys import SESSIONS
+from web.localtime import times_for
 from web.render import render
 from web.security import requires
 
@@ -36,6 +37,7 @@ class SchedulerPage:
 async def scheduler_home(request: web.Request) -> web.Response:
     """Interview requests waiting for a booking, oldest first."""
     rows = await records.waiting_requests(request.app[SESSIONS], limit=200)
+    times = times_for(request)
     page = SchedulerPage(
         [
             RequestRow(
@@ -45,7 +47,7 @@ async def scheduler_home(request: web.Request) -> web.Response:
                 r.posting_title,
                 round(r.score * 100),
                 r.requested_by_role == "company",
-                r.created_at.strftime("%Y-%m-%d %H:%M"),
+                times.when(r.created_at),
             )
             for r in rows
         ]
