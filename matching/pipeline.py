@@ -145,6 +145,16 @@ async def pairs_of_company(sessions: Sessions, owner_id: int) -> list[PairInfo]:
     return [_info(row) for row in rows]
 
 
+async def find_pair(sessions: Sessions, senior_id: int, posting_id: int) -> int | None:
+    """The id of the pair of this senior and posting, if there is one."""
+    async with sessions() as session:
+        return await session.scalar(
+            select(InterviewRequest.id).where(
+                InterviewRequest.senior_id == senior_id, InterviewRequest.posting_id == posting_id
+            )
+        )
+
+
 async def history(sessions: Sessions, pair_id: int) -> list[PairEvent]:
     """Every step of a pair, oldest first."""
     async with sessions() as session:

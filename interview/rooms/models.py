@@ -55,26 +55,20 @@ class Decision(enum.StrEnum):
     REJECT = "reject"
 
 
-class PairStage(enum.StrEnum):
-    """Where the candidate–posting pair stands after this room."""
-
-    INTERVIEW = "interview"
-    ADVANCED = "advanced"
-    ON_HOLD = "on_hold"
-    REJECTED = "rejected"
-
-
 class Room(Base):
     __tablename__ = "rooms"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     candidate_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    posting_id: Mapped[int] = mapped_column(Integer, index=True)
+    #: the candidate–posting pair this interview is for (:mod:`matching.pipeline`); None for a room booked
+    #: by hand without a posting
+    pair_id: Mapped[int | None] = mapped_column(
+        ForeignKey("interview_requests.id", ondelete="SET NULL"), nullable=True, index=True
+    )
     scheduled_start: Mapped[datetime] = mapped_column(UTCDateTime)
     duration_minutes: Mapped[int] = mapped_column(Integer, default=60)
     opens_before_minutes: Mapped[int] = mapped_column(Integer, default=15)
     state: Mapped[RoomState] = mapped_column(_enum(RoomState, "room_state"), default=RoomState.SCHEDULED)
-    stage: Mapped[PairStage] = mapped_column(_enum(PairStage, "pair_stage"), default=PairStage.INTERVIEW)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

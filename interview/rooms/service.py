@@ -45,7 +45,6 @@ from interview.rooms.models import (
     Decision,
     LobbyState,
     LobbyStatus,
-    PairStage,
     ParticipantRole,
     Recording,
     Room,
@@ -54,6 +53,8 @@ from interview.rooms.models import (
     Scorecard,
 )
 from interview.signaling.tokens import RoomRole, issue_room_token
+from matching import pipeline
+from matching.models import InterviewRequest, Stage
 
 log = logging.getLogger(__name__)
 
@@ -109,14 +110,15 @@ async def create_room(
     sessions: Sessions,
     *,
     candidate_id: int,
-    posting_id: int,
+    pair_id: int | None = None,
     interviewer_ids: Sequence[int],
     scheduled_start: datetime,
     duration_minutes: int = 60,
     opens_before_minutes: int = 15,
     created_by: int | None = None,
 ) -> Room:
-    """A room for one candidate and a posting's interviewers (admins and tests; later the scheduler)."""
+    """A room for one candidate and the interviewers, for the pair ``pair_id`` (the scheduler's
+    bookings; admins and tests may book one by hand without a pair)."""
     fields: dict[str, str] = {}
     if scheduled_start.tzinfo is None:
         fields["scheduled_start"] = "Please give the start time with its time zone."
@@ -146,12 +148,11 @@ async def create_room(
                 raise InvalidInput(fields={"interviewer_ids": "Interviewers must be company accounts."})
         room = Room(
             candidate_id=candidate_id,
-            posting_id=posting_id,
+            pair_id=pair_id,
             scheduled_start=scheduled_start,
             duration_minutes=duration_minutes,
             opens_before_minutes=opens_before_minutes,
             state=RoomState.SCHEDULED,
-            stage=PairStage.INTERVIEW,
             created_by=created_by,
             participants=[RoomParticipant(user_id=candidate_id, role=ParticipantRole.CANDIDATE)]
             + [RoomParticipant(user_id=uid, role=ParticipantRole.INTERVIEWER) for uid in interviewers],
@@ -254,7 +255,10 @@ async def end_room(sessions: Sessions, room_id: int, by_user: int | None) -> boo
             _interviewer(room, by_user)
         elif room.state != RoomState.LIVE:
             return False  # an empty room that never went live can still be joined
-        return transition(room, RoomState.ENDED)
+        changed = transition(room, RoomState.ENDED)
+        if changed:
+            await _interview_took_place(session, room)
+        return changed
 
 
 async def set_consent(sessions: Sessions, room_id: int, user_id: int, agree: bool) -> bool:
@@ -310,14 +314,6 @@ def validate_scorecard(
     return clean, notes, choice
 
 
-def next_stage(decisions: Sequence[Decision]) -> PairStage:
-    if Decision.REJECT in decisions:
-        return PairStage.REJECTED
-    if decisions and all(d == Decision.ADVANCE for d in decisions):
-        return PairStage.ADVANCED
-    return PairStage.ON_HOLD
-
-
 async def submit_scorecard(
     sessions: Sessions,
     room_id: int,
@@ -347,11 +343,27 @@ async def submit_scorecard(
         session.add(card)
         cards.append(card)
         interviewers = {p.user_id for p in room.participants if p.role == ParticipantRole.INTERVIEWER}
-        if interviewers <= {c.interviewer_id for c in cards}:
-            stage = next_stage([c.decision for c in cards])
-            log.info("room %s: pair stage %s -> %s", room.id, room.stage.value, stage.value)
-            room.stage = stage
+        if interviewers <= {c.interviewer_id for c in cards} and room.pair_id is not None:
+            await _rate_pair(session, room.pair_id, cards)
     return card
+
+
+async def _rate_pair(session: AsyncSession, pair_id: int, cards: Sequence[Scorecard]) -> None:
+    """Every interviewer has rated: the pair's rating (1–5, the mean of every criterion of every card) is
+    the outcome :mod:`matching.fit` learns from."""
+    values = [v for c in cards for v in c.ratings.values() if isinstance(v, int)]
+    pair = await session.get(InterviewRequest, pair_id)
+    if pair is not None and values:
+        pair.rating = max(1, min(5, round(sum(values) / len(values))))
+
+
+async def _interview_took_place(session: AsyncSession, room: Room) -> None:
+    """A room that was live has ended: its pair moves from scheduled to interviewed."""
+    if room.pair_id is None or room.started_at is None:
+        return
+    pair = await session.get(InterviewRequest, room.pair_id)
+    if pair is not None and pair.stage == Stage.SCHEDULED:
+        await pipeline.move(session, pair, Stage.INTERVIEWED, actor_id=None, reason=f"room {room.id} ended")
 
 
 async def add_recording(

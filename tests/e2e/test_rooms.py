@@ -170,7 +170,7 @@ async def _make_rooms(database_url: str, data_dir: Path, senior: int, company: i
     try:
         for name in ("media", "relay", "record", "refuse", "deny"):
             room = await service.create_room(
-                session_factory(engine), candidate_id=senior, posting_id=0, interviewer_ids=[company],
+                session_factory(engine), candidate_id=senior, interviewer_ids=[company],
                 scheduled_start=utcnow() + timedelta(minutes=5), duration_minutes=30, opens_before_minutes=15,
             )  # fmt: skip
             rooms[name] = room.id

@@ -93,10 +93,8 @@ async def _index_page(request: web.Request, form: Form) -> IndexPage:
         sets.append(SetOption(f"posting:{p.id}", _("For the posting: %(title)s", title=p.title), p.company))
     sets += [SetOption(f"role:{r}", _set_label("role", lang, names, r), _("Job questions")) for r in ROLES]
     rows = await service.list_sessions(sessions, user.id)
-    with_counts = []
-    for row in rows[:20]:
-        takes = await service.takes_of(sessions, row.id)
-        with_counts.append((row, len({t.question_index for t in takes if t.state == TakeState.DONE})))
+    answered = await service.answered_counts(sessions, [row.id for row in rows[:20]])
+    with_counts = [(row, answered.get(row.id, 0)) for row in rows[:20]]
     return IndexPage(form=form, sets=sets, sessions=with_counts)
 
 

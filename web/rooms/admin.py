@@ -13,6 +13,7 @@ from core.errors import InvalidInput
 from core.localtime import to_local
 from interview.rooms import service
 from interview.rooms.models import Room
+from matching import pipeline
 from web.forms import Form
 from web.keys import SESSIONS
 from web.localtime import request_time_zone
@@ -68,7 +69,7 @@ async def admin_create_room(request: web.Request) -> web.Response:
         room = await service.create_room(
             request.app[SESSIONS],
             candidate_id=new.candidate_id,
-            posting_id=new.posting_id,
+            pair_id=await pipeline.find_pair(request.app[SESSIONS], new.candidate_id, new.posting_id),
             interviewer_ids=new.interviewer_ids,
             scheduled_start=new.start,
             duration_minutes=new.duration_minutes,

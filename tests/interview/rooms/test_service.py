@@ -23,7 +23,7 @@ from interview.rooms.errors import (
     RoomStateError,
     ScorecardExists,
 )
-from interview.rooms.models import LobbyStatus, PairStage, RoomState
+from interview.rooms.models import LobbyStatus, RoomState
 from interview.signaling.tokens import RoomRole, TokenWrongRoom, verify_room_token
 
 from .conftest import People
@@ -35,7 +35,6 @@ async def _room(sessions: Sessions, people: People, *, starts_in: timedelta = ti
     return await service.create_room(
         sessions,
         candidate_id=people.senior.id,
-        posting_id=42,
         interviewer_ids=[people.boss.id, people.hr.id],
         scheduled_start=utcnow() + starts_in,
         duration_minutes=45,
@@ -45,7 +44,7 @@ async def _room(sessions: Sessions, people: People, *, starts_in: timedelta = ti
 
 async def test_create_room_validates(sessions: Sessions, people: People) -> None:
     room = await _room(sessions, people)
-    assert room.state == RoomState.SCHEDULED and room.stage == PairStage.INTERVIEW
+    assert room.state == RoomState.SCHEDULED and room.pair_id is None
     assert {(p.user_id, p.role.value) for p in room.participants} == {
         (people.senior.id, "candidate"),
         (people.boss.id, "interviewer"),
@@ -63,7 +62,6 @@ async def test_create_room_validates(sessions: Sessions, people: People) -> None
     for override in bad:
         args: dict[str, Any] = {
             "candidate_id": people.senior.id,
-            "posting_id": 1,
             "interviewer_ids": [people.boss.id],
             "scheduled_start": utcnow(),
             **override,
@@ -201,19 +199,9 @@ async def test_scorecards_move_the_pair(sessions: Sessions, people: People) -> N
         await service.scorecard_of(sessions, room.id, people.senior)
     with pytest.raises(NotParticipant):
         await service.scorecard_of(sessions, room.id, people.other_company)
-    assert (await service.get_room(sessions, room.id)).stage == PairStage.INTERVIEW  # waits for hr
     with pytest.raises(ScorecardExists):
         await service.submit_scorecard(sessions, room.id, people.boss, **good)
     await service.submit_scorecard(sessions, room.id, people.hr, **{**good, "decision": "hold"})
-    assert (await service.get_room(sessions, room.id)).stage == PairStage.ON_HOLD
-
-
-def test_next_stage_rule() -> None:
-    from interview.rooms.models import Decision as D
-
-    assert service.next_stage([D.ADVANCE, D.ADVANCE]) == PairStage.ADVANCED
-    assert service.next_stage([D.ADVANCE, D.REJECT]) == PairStage.REJECTED
-    assert service.next_stage([D.HOLD, D.ADVANCE]) == PairStage.ON_HOLD
 
 
 async def test_recordings_only_for_participants(sessions: Sessions, people: People) -> None:
