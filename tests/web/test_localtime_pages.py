@@ -107,7 +107,8 @@ async def test_room_pages_show_the_korean_local_time(
         no_iso(body)
     page = unescape(await (await client.get(f"/rooms/{room_id}")).text())
     assert WHEN in page
-    assert f"면접실은 {OPENS}에 열립니다. 그때까지 여기서 카메라와 마이크를" in page  # test the devices meanwhile
+    # when it opens, and to test the devices meanwhile
+    assert f"면접실은 {OPENS}에 열립니다. 그때까지 여기서 카메라와 마이크를" in page
     assert f'"error_room_not_open": "면접실은 {OPENS}에 열립니다.' in page  # room.js gets it formatted
     no_iso(page)
     # joining early: the refusal names the local opening time, for the page and for JSON clients
