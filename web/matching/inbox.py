@@ -1,19 +1,23 @@
-"""The inbox: every match a user was told about, kept until read."""
+"""The inbox: every match a user was told about and every notice (``core.notices``), newest first,
+kept until read."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from aiohttp import web
 
+from core import notices
 from core.accounts import names_of
 from matching import records
 from matching.models import MatchNotification, NotificationKind
 from web.keys import SESSIONS
 from web.localtime import times_for
 from web.matching.live import MATCHING
-from web.render import render
+from web.render import gettext_for, render
 from web.security import require_user, requires
+from web.site.notices import notice_title
 
 routes = web.RouteTableDef()
 
@@ -23,9 +27,12 @@ class InboxItem:
     id: int
     url: str
     title: str
-    score: int
+    #: the fit out of 100 for a match; None for a notice
+    score: int | None
     unread: bool
     created: str
+    #: for ordering matches and notices together
+    created_at: datetime
 
 
 @dataclass
@@ -38,8 +45,26 @@ class InboxPage:
 async def inbox(request: web.Request) -> web.Response:
     user = require_user(request)
     rows = await request.app[MATCHING].inbox(user.id)
-    items = await _items(request, rows)
+    items = await _items(request, rows) + await _notices(request, user.id)
+    items.sort(key=lambda item: item.created_at, reverse=True)
     return await render(request, "matching/inbox.html", InboxPage(items))
+
+
+async def _notices(request: web.Request, user_id: int) -> list[InboxItem]:
+    """The user's notices, their titles in the page's language."""
+    gettext, times = gettext_for(request), times_for(request)
+    return [
+        InboxItem(
+            n.id,
+            n.url or "/inbox",
+            notice_title(gettext, n.title, n.params),
+            None,
+            n.read_at is None,
+            times.when(n.created_at),
+            n.created_at,
+        )
+        for n in await notices.notices_for(request.app[SESSIONS], user_id)
+    ]
 
 
 async def _items(request: web.Request, rows: list[MatchNotification]) -> list[InboxItem]:
@@ -64,6 +89,7 @@ async def _items(request: web.Request, rows: list[MatchNotification]) -> list[In
                 round(r.score * 100),
                 r.read_at is None,
                 times.when(r.created_at),
+                r.created_at,
             )
         )
     return items
@@ -75,4 +101,5 @@ async def mark_read(request: web.Request) -> web.Response:
     user = require_user(request)
     unread = [r.id for r in await request.app[MATCHING].inbox(user.id, unread_only=True, limit=500)]
     await request.app[MATCHING].mark_read(user.id, unread)
+    await notices.mark_read(request.app[SESSIONS], user.id)
     raise web.HTTPSeeOther("/inbox")
