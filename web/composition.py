@@ -17,6 +17,8 @@ import interview.practice
 import interview.practice.schema
 import interview.rooms
 import interview.rooms.schema
+import interview.scheduling
+import interview.scheduling.schema
 import interview.signaling
 import interview.transcribe
 import interview.transcribe.schema
@@ -33,6 +35,7 @@ SCHEMA: tuple[SchemaPart, ...] = (
     interview.transcribe.schema.PART,
     interview.rooms.schema.PART,
     interview.practice.schema.PART,
+    interview.scheduling.schema.PART,
 )
 
 
@@ -52,6 +55,7 @@ CATALOGUES: tuple[Path, ...] = tuple(
         interview.signaling,
         interview.rooms,
         interview.practice,
+        interview.scheduling,
         web,
     )
 )

@@ -117,8 +117,34 @@ async def create_room(
     opens_before_minutes: int = 15,
     created_by: int | None = None,
 ) -> Room:
-    """A room for one candidate and the interviewers, for the pair ``pair_id`` (the scheduler's
-    bookings; admins and tests may book one by hand without a pair)."""
+    """A room for one candidate and the interviewers, for the pair ``pair_id`` (admins and tests may book
+    one by hand without a pair; the scheduler's bookings call :func:`add_room` in their own transaction)."""
+    async with transaction(sessions) as session:
+        room = await add_room(
+            session,
+            candidate_id=candidate_id,
+            pair_id=pair_id,
+            interviewer_ids=interviewer_ids,
+            scheduled_start=scheduled_start,
+            duration_minutes=duration_minutes,
+            opens_before_minutes=opens_before_minutes,
+            created_by=created_by,
+        )
+    return await get_room(sessions, room.id)
+
+
+async def add_room(
+    session: AsyncSession,
+    *,
+    candidate_id: int,
+    pair_id: int | None,
+    interviewer_ids: Sequence[int],
+    scheduled_start: datetime,
+    duration_minutes: int = 60,
+    opens_before_minutes: int = 15,
+    created_by: int | None = None,
+) -> Room:
+    """:func:`create_room` inside the caller's transaction (flushed, so the room has its id)."""
     fields: dict[str, str] = {}
     if scheduled_start.tzinfo is None:
         fields["scheduled_start"] = "Please give the start time with its time zone."
@@ -134,31 +160,30 @@ async def create_room(
     if fields:
         raise InvalidInput(fields=fields)
     scheduled_start = scheduled_start.astimezone(UTC)
-    async with transaction(sessions) as session:
-        users = {
-            u.id: u
-            for u in await session.scalars(select(User).where(User.id.in_([candidate_id, *interviewers])))
-        }
-        cand = users.get(candidate_id)
-        if cand is None or cand.role != Role.SENIOR or not cand.is_active:
-            raise InvalidInput(fields={"candidate_id": "Please choose a senior's account as the candidate."})
-        for uid in interviewers:
-            u = users.get(uid)
-            if u is None or u.role != Role.COMPANY or not u.is_active:
-                raise InvalidInput(fields={"interviewer_ids": "Interviewers must be company accounts."})
-        room = Room(
-            candidate_id=candidate_id,
-            pair_id=pair_id,
-            scheduled_start=scheduled_start,
-            duration_minutes=duration_minutes,
-            opens_before_minutes=opens_before_minutes,
-            state=RoomState.SCHEDULED,
-            created_by=created_by,
-            participants=[RoomParticipant(user_id=candidate_id, role=ParticipantRole.CANDIDATE)]
-            + [RoomParticipant(user_id=uid, role=ParticipantRole.INTERVIEWER) for uid in interviewers],
-        )
-        session.add(room)
-    return await get_room(sessions, room.id)
+    users = {
+        u.id: u for u in await session.scalars(select(User).where(User.id.in_([candidate_id, *interviewers])))
+    }
+    cand = users.get(candidate_id)
+    if cand is None or cand.role != Role.SENIOR or not cand.is_active:
+        raise InvalidInput(fields={"candidate_id": "Please choose a senior's account as the candidate."})
+    for uid in interviewers:
+        u = users.get(uid)
+        if u is None or u.role != Role.COMPANY or not u.is_active:
+            raise InvalidInput(fields={"interviewer_ids": "Interviewers must be company accounts."})
+    room = Room(
+        candidate_id=candidate_id,
+        pair_id=pair_id,
+        scheduled_start=scheduled_start,
+        duration_minutes=duration_minutes,
+        opens_before_minutes=opens_before_minutes,
+        state=RoomState.SCHEDULED,
+        created_by=created_by,
+        participants=[RoomParticipant(user_id=candidate_id, role=ParticipantRole.CANDIDATE)]
+        + [RoomParticipant(user_id=uid, role=ParticipantRole.INTERVIEWER) for uid in interviewers],
+    )
+    session.add(room)
+    await session.flush()
+    return room
 
 
 async def get_room(sessions: Sessions, room_id: int) -> Room:
