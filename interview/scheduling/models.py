@@ -70,7 +70,9 @@ class Booking(Base):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     buffer_minutes: Mapped[int] = mapped_column(Integer, default=15)
-    state: Mapped[BookingState] = mapped_column(_enum(BookingState, "booking_state"), default=BookingState.BOOKED)
+    state: Mapped[BookingState] = mapped_column(
+        _enum(BookingState, "booking_state"), default=BookingState.BOOKED
+    )
     #: the invite's SEQUENCE: grows with every change of time or status
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     #: a form's one-time key, so a double-submitted form books once
@@ -130,7 +132,9 @@ class SlotOffer(Base):
     buffer_minutes: Mapped[int] = mapped_column(Integer, default=15)
     state: Mapped[OfferState] = mapped_column(_enum(OfferState, "offer_state"), default=OfferState.OPEN)
     offered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
-    booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id", ondelete="SET NULL"), nullable=True)
+    booking_id: Mapped[int | None] = mapped_column(
+        ForeignKey("bookings.id", ondelete="SET NULL"), nullable=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

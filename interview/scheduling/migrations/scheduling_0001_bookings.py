@@ -1,4 +1,4 @@
-"""scheduling: bookings, booking holds (no overlap per resource on PostgreSQL), slot offers, weekly availability
+"""scheduling: bookings, booking holds (no overlap per resource on PostgreSQL), slot offers, availability
 
 Revision ID: scheduling_0001
 Revises: core_0001
@@ -46,7 +46,9 @@ def upgrade() -> None:
             name=op.f("fk_bookings_pair_id_interview_requests"),
             ondelete="CASCADE",
         ),
-        sa.ForeignKeyConstraint(["room_id"], ["rooms.id"], name=op.f("fk_bookings_room_id_rooms"), ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(
+            ["room_id"], ["rooms.id"], name=op.f("fk_bookings_room_id_rooms"), ondelete="SET NULL"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_bookings")),
         sa.UniqueConstraint("idempotency_key", name=op.f("uq_bookings_idempotency_key")),
     )
@@ -61,7 +63,10 @@ def upgrade() -> None:
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.CheckConstraint("starts_at < ends_at", name=op.f("ck_booking_holds_range")),
         sa.ForeignKeyConstraint(
-            ["booking_id"], ["bookings.id"], name=op.f("fk_booking_holds_booking_id_bookings"), ondelete="CASCADE"
+            ["booking_id"],
+            ["bookings.id"],
+            name=op.f("fk_booking_holds_booking_id_bookings"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_booking_holds")),
     )
@@ -87,7 +92,10 @@ def upgrade() -> None:
         sa.Column("booking_id", sa.Integer(), nullable=True),
         sa.Column("created_at", core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["booking_id"], ["bookings.id"], name=op.f("fk_slot_offers_booking_id_bookings"), ondelete="SET NULL"
+            ["booking_id"],
+            ["bookings.id"],
+            name=op.f("fk_slot_offers_booking_id_bookings"),
+            ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
             ["offered_by"], ["users.id"], name=op.f("fk_slot_offers_offered_by_users"), ondelete="SET NULL"
