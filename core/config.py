@@ -122,6 +122,12 @@ class Settings(BaseSettings):
         description="Text-message sender: outbox (files in the data folder) or package.module:factory.",
     )
 
+    public_url: str = Field(
+        default="http://127.0.0.1:8080",
+        pattern=r"^https?://[^\s/]+(/[^\s]*)?$",
+        description="The site's address as people reach it, for links in e-mails and calendar invites.",
+    )
+
     # --- reminders -----------------------------------------------------------------------------
     reminder_interval: float = Field(
         default=30,

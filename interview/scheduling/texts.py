@@ -27,3 +27,8 @@ def translate(message: str, language: str, params: Mapping[str, object] | None =
     """``message`` in ``language`` ("ko" or "en"), ``%(name)s`` filled from ``params``."""
     text = _korean().get(message, message) if language == "ko" else message
     return text % dict(params) if params else text
+
+
+def preload() -> None:
+    """Read the catalogue now (at start-up), so no request reads it on the event loop."""
+    _korean()
