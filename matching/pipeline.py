@@ -20,6 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.accounts import Role, User
 from core.db import Sessions
+from core.i18n import N_
+from core.notices import add_notice
+from core.pubsub import PubSub
 from matching.errors import PairNotFound, WrongStage
 from matching.models import STAGE_TRANSITIONS, Company, InterviewRequest, PairEvent, Posting, Stage
 
@@ -169,3 +172,55 @@ def can_see(user: User, info: PairInfo) -> bool:
     if user.role in (Role.SCHEDULER, Role.ADMIN):
         return True
     return user.id == info.pair.senior_id or user.id == info.company_owner_id
+
+
+async def tell_requested(
+    session: AsyncSession, pair: InterviewRequest, requester: User, *, pubsub: PubSub | None = None
+) -> None:
+    """A new request: the other side and every scheduler get a notice with the requester's message."""
+    row = (
+        await session.execute(
+            select(Posting.title, Company.name, Company.owner_id)
+            .select_from(Posting)
+            .join(Company, Company.id == Posting.company_id)
+            .where(Posting.id == pair.posting_id)
+        )
+    ).first()
+    senior = await session.scalar(select(User.name).where(User.id == pair.senior_id))
+    if row is None or senior is None:
+        return
+    job, company, owner = row
+    quote = pair.message[:200] if pair.message else "-"
+    params = {"senior": senior, "company": company, "job": job, "message": quote}
+    if requester.role == Role.SENIOR:
+        await add_notice(
+            session,
+            owner,
+            "request.received",
+            N_("%(senior)s asks for an interview for %(job)s. Message: %(message)s"),
+            params,
+            url="/company",
+            pubsub=pubsub,
+        )
+    else:
+        await add_notice(
+            session,
+            pair.senior_id,
+            "request.received",
+            N_("%(company)s would like to interview you for %(job)s. A scheduler will offer you times."),
+            params,
+            url=f"/senior/matches/{pair.posting_id}",
+            pubsub=pubsub,
+        )
+    for scheduler in await session.scalars(
+        select(User.id).where(User.role == Role.SCHEDULER, User.is_active.is_(True))
+    ):
+        await add_notice(
+            session,
+            scheduler,
+            "request.received",
+            N_("New interview request: %(senior)s · %(company)s, %(job)s. Message: %(message)s"),
+            params,
+            url=f"/scheduler/pairs/{pair.id}",
+            pubsub=pubsub,
+        )

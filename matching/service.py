@@ -28,6 +28,7 @@ from core.accounts import Role, User
 from core.clock import utcnow
 from core.db import transaction
 from core.errors import Forbidden, NotFound
+from core.pubsub import PubSub
 from matching import pipeline, records, regions, validation
 from matching import weights as wmod
 from matching.errors import AlreadyRequested, CompanyNotApproved, NotMatchable, ProfileMissing
@@ -354,9 +355,12 @@ class MatchingService:
     # --- interview requests ----------------------------------------------------------------------
 
     async def request_interview(
-        self, user: User, senior_id: int, posting_id: int, message: str = ""
+        self, user: User, senior_id: int, posting_id: int, message: str = "", *, pubsub: PubSub | None = None
     ) -> InterviewRequest:
-        """A senior (for themself) or the posting's company asks for an interview from a match."""
+        """A senior (for themself) or the posting's company asks for an interview from a match.
+
+        The other side and every scheduler are told (inbox notices, live on their open pages with
+        ``pubsub``), with the requester's message."""
         if user.role == Role.SENIOR:
             if user.id != senior_id:
                 raise Forbidden()
@@ -390,6 +394,7 @@ class MatchingService:
             session.add(req)
             await session.flush()
             pipeline.record_start(session, req, actor_id=user.id, reason=req.message)
+            await pipeline.tell_requested(session, req, user, pubsub=pubsub)
         return req
 
     # --- notifications ---------------------------------------------------------------------------

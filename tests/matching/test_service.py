@@ -7,7 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from core.accounts import AccountInput, Role, create_user
 from core.errors import Forbidden, InvalidInput
+from core.notices import notices_for
 from matching.errors import AlreadyRequested, CompanyNotApproved, NotMatchable, VettingNotAllowed
 from matching.index import PostingFilter, SeniorFilter
 from matching.models import InterviewRequest, MatchNotification, NotificationKind, Posting, Stage
@@ -118,6 +120,9 @@ async def test_filters_and_pages(world: World) -> None:
 
 
 async def test_interview_request_goes_to_schedulers_once(world: World, sessions) -> None:
+    scheduler = await create_user(
+        sessions, AccountInput("sched@example.com", "최민호", "password-1234", Role.SCHEDULER)
+    )
     req = await world.service.request_interview(
         world.senior, world.senior.id, world.quality.id, "면접 희망합니다"
     )
@@ -140,6 +145,18 @@ async def test_interview_request_goes_to_schedulers_once(world: World, sessions)
         await world.service.request_interview(world.senior, world.driver.id, world.quality.id)
     async with sessions() as session:
         assert await session.scalar(select(func.count()).select_from(InterviewRequest)) == 2
+    # the other side and the scheduler are told, with the senior's message
+    to_owner = await notices_for(sessions, world.owner.id)
+    assert [n.kind for n in to_owner] == ["request.received"] and to_owner[0].params[
+        "message"
+    ] == "면접 희망합니다"
+    to_scheduler = await notices_for(sessions, scheduler.id)
+    assert len(to_scheduler) == 2 and {n.url for n in to_scheduler} == {
+        f"/scheduler/pairs/{req.id}",
+        f"/scheduler/pairs/{by_company.id}",
+    }
+    to_driver = await notices_for(sessions, world.driver.id)
+    assert [n.params["company"] for n in to_driver] == ["화성정밀"]
 
 
 async def test_new_posting_notifies_matching_seniors_once(world: World, sessions) -> None:

@@ -14,7 +14,7 @@ from matching import records
 from matching.errors import AlreadyRequested, CompanyNotApproved, NotMatchable, ProfileMissing
 from matching.models import Company, Posting
 from web.forms import Form, read_form
-from web.keys import SESSIONS
+from web.keys import PUBSUB, SESSIONS
 from web.matching.forms import (
     COMPANY_FIELDS,
     POSTING_FIELDS,
@@ -27,6 +27,7 @@ from web.matching.forms import (
 )
 from web.matching.live import MATCHING, announce_change
 from web.render import flash, gettext_for, render, request_language
+from web.scheduling.cards import AboutRooms, about_rooms
 from web.security import require_user, requires
 
 routes = web.RouteTableDef()
@@ -40,6 +41,7 @@ class CompanyHome:
     region: str = ""
     #: "my interviews" (rooms/_my_rooms.html)
     my_rooms: list[RoomListing] = field(default_factory=list)
+    about_rooms: AboutRooms = field(default_factory=AboutRooms)
 
 
 @dataclass
@@ -102,6 +104,7 @@ async def company_home(request: web.Request) -> web.Response:
         page.region = region_label(company.region, request_language(request))
         page.postings = await records.postings_of(request.app[SESSIONS], company.id)
     page.my_rooms = await rooms_service.rooms_for(request.app[SESSIONS], require_user(request))
+    page.about_rooms = await about_rooms(request.app[SESSIONS], page.my_rooms)
     return await render(request, "dashboard_company.html", page)
 
 
@@ -218,7 +221,7 @@ async def company_request(request: web.Request) -> web.Response:
     senior_id = int(request.match_info["senior_id"])
     _ = gettext_for(request)
     try:
-        await request.app[MATCHING].request_interview(user, senior_id, posting.id)
+        await request.app[MATCHING].request_interview(user, senior_id, posting.id, pubsub=request.app[PUBSUB])
         await flash(request, _("Your request is sent. A scheduler will call you to fix a date."))
     except (AlreadyRequested, NotMatchable, ProfileMissing, CompanyNotApproved) as exc:
         await flash(request, _(exc.message))

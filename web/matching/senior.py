@@ -15,7 +15,8 @@ from matching.errors import AlreadyRequested, NotMatchable, ProfileMissing
 from matching.index import PostingFilter
 from matching.service import MatchItem, MatchPage
 from web.forms import Form, read_form
-from web.keys import SESSIONS
+from web.keys import PUBSUB, SESSIONS
+from web.matching.decisions import ApplicationView, applications_of
 from web.matching.forms import (
     CAREER_ROWS,
     EMPLOYMENT_TYPES,
@@ -29,6 +30,7 @@ from web.matching.forms import (
 )
 from web.matching.live import MATCHING, announce_change
 from web.render import flash, gettext_for, render, request_language
+from web.scheduling.cards import AboutRooms, about_rooms
 from web.security import require_user, requires
 from web.site.js_text import LIVE_JS_TEXT, js_text
 
@@ -49,6 +51,9 @@ class SeniorHome:
     total: int = 0
     #: "my interviews" (rooms/_my_rooms.html)
     my_rooms: list[RoomListing] = field(default_factory=list)
+    about_rooms: AboutRooms = field(default_factory=AboutRooms)
+    #: "my applications" (matching/_applications.html)
+    applications: list[ApplicationView] = field(default_factory=list)
     #: live.js's strings (``data-i18n`` of ``#live-status``)
     i18n: str = ""
 
@@ -104,6 +109,8 @@ async def senior_home(request: web.Request) -> web.Response:
     if request.query.get("partial") == "matches":
         return await render(request, "matching/_senior_matches.html", page)
     page.my_rooms = await rooms_service.rooms_for(request.app[SESSIONS], require_user(request))
+    page.about_rooms = await about_rooms(request.app[SESSIONS], page.my_rooms)
+    page.applications = await applications_of(request, require_user(request))
     page.i18n = js_text(LIVE_JS_TEXT, gettext_for(request))
     return await render(request, "dashboard_senior.html", page)
 
@@ -191,7 +198,9 @@ async def request_interview(request: web.Request) -> web.Response:
     data = await read_form(request, ("message",))
     _ = gettext_for(request)
     try:
-        await request.app[MATCHING].request_interview(user, user.id, posting_id, data["message"])
+        await request.app[MATCHING].request_interview(
+            user, user.id, posting_id, data["message"], pubsub=request.app[PUBSUB]
+        )
         await flash(request, _("Your request is sent. A scheduler will call you to fix a date."))
     except AlreadyRequested:
         await flash(request, _(AlreadyRequested.message))
