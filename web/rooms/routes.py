@@ -26,6 +26,7 @@ from web.localtime import times_for
 from web.render import flash, gettext_for, render
 from web.rooms.i18n import room_js_text
 from web.rooms.runtime import preload_transcription, remember_local_url
+from web.scheduling.cards import AboutRooms, about_rooms
 from web.security import current_user, require_user, requires
 
 routes = web.RouteTableDef()
@@ -54,11 +55,14 @@ class RoomPage:
     names: dict[int, str]
     #: when the room opens, in the reader's zone and form; empty once it is open (or over)
     opens_later: str = ""
+    #: the company and the job of the room's pair
+    about_rooms: AboutRooms = field(default_factory=AboutRooms)
 
 
 @dataclass
 class MyRoomsPage:
     rooms: list[service.RoomListing]
+    about_rooms: AboutRooms = field(default_factory=AboutRooms)
 
 
 @dataclass
@@ -111,7 +115,8 @@ async def _names(request: web.Request, room: Room) -> dict[int, str]:
 async def my_rooms(request: web.Request) -> web.Response:
     user = require_user(request)
     listing = await service.rooms_for(request.app[SESSIONS], user)
-    return await render(request, "rooms/mine.html", MyRoomsPage(listing))
+    about = await about_rooms(request.app[SESSIONS], listing)
+    return await render(request, "rooms/mine.html", MyRoomsPage(listing, about))
 
 
 @routes.get("/rooms/{room_id}", name="room")
@@ -122,6 +127,7 @@ async def room_page(request: web.Request) -> web.Response:
     page = RoomPage(room, role, room_js_text(gettext_for(request), opens_at), await _names(request, room))
     if utcnow() < room.opens_at and room.ended_at is None:
         page.opens_later = opens_at
+    page.about_rooms = await about_rooms(request.app[SESSIONS], [room])
     response = await render(request, "rooms/room.html", page)
     return response
 
