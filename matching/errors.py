@@ -42,3 +42,25 @@ class PairNotFound(AllWorkError):
     code = "pair_not_found"
     message = "We could not find that interview request."
     status = 404
+
+
+class NotPairCompany(AllWorkError):
+    code = "not_pair_company"
+    message = "Only the company of this job can record the decision."
+    status = 403
+
+
+class ReviewNotAllowed(AllWorkError):
+    code = "review_not_allowed"
+    message = "You can share a review of your own interview after it took place."
+    status = 409
+
+
+class ReviewExists(Conflict):
+    code = "review_exists"
+    message = "You have already shared a review of this interview."
+
+
+class ReviewNotPending(Conflict):
+    code = "review_not_pending"
+    message = "This review has already been checked. Please reload the page."

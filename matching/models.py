@@ -197,6 +197,8 @@ class Posting(Base):
     start_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     closing_date: Mapped[date] = mapped_column(Date)
     headcount: Mapped[int] = mapped_column(Integer, default=1)
+    #: the scorecard criteria names the company chose (empty: the default four, :mod:`matching.criteria`)
+    criteria: Mapped[list[str]] = mapped_column(JSON, default=list)
     status: Mapped[PostingStatus] = mapped_column(
         _enum(PostingStatus, "posting_status"), default=PostingStatus.OPEN, index=True
     )
@@ -248,6 +250,35 @@ class PairEvent(Base):
     to_stage: Mapped[Stage] = mapped_column(_enum(Stage, "pair_stage"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReviewStatus(enum.StrEnum):
+    PENDING = "pending"  #: waiting for an admin
+    APPROVED = "approved"  #: shown on the public board
+    REJECTED = "rejected"
+
+
+class Review(Base):
+    """A senior's account of an interview, shared for the public board (:mod:`matching.board`) after an
+    admin approves it; shown without names (the job's title and the company's industry only)."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (UniqueConstraint("pair_id", name="uq_reviews_pair"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pair_id: Mapped[int] = mapped_column(ForeignKey("interview_requests.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    how_it_went: Mapped[str] = mapped_column(Text)
+    questions: Mapped[str] = mapped_column(Text, default="")
+    advice: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[ReviewStatus] = mapped_column(
+        _enum(ReviewStatus, "review_status"), default=ReviewStatus.PENDING, index=True
+    )
+    moderated_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    moderated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

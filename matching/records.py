@@ -283,6 +283,7 @@ async def save_posting(
         posting.start_date = parsed.start_date
         posting.closing_date = parsed.closing_date
         posting.headcount = parsed.headcount
+        posting.criteria = list(parsed.criteria)
         posting.terms = terms
         if on_commit is not None:
             callback = on_commit

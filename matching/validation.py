@@ -19,6 +19,7 @@ from typing import Any
 from core.clock import utcnow
 from core.errors import InvalidInput
 from matching import regions
+from matching.criteria import parse_criteria
 from matching.models import EmploymentType
 
 KST = timedelta(hours=9)
@@ -352,6 +353,8 @@ class PostingInput:
     start_date: date | None
     closing_date: date
     headcount: int
+    #: the scorecard criteria (empty: the default four, see :mod:`matching.criteria`)
+    criteria: tuple[str, ...] = ()
 
 
 def parse_posting(data: Mapping[str, Any]) -> PostingInput:
@@ -377,6 +380,12 @@ def parse_posting(data: Mapping[str, Any]) -> PostingInput:
     headcount = f.integer(
         "headcount", 1, MAX_HEADCOUNT, "Please enter between 1 and 1,000 people.", default=1
     )
+    criteria: list[str] = []
+    try:
+        criteria = parse_criteria(data.get("criteria"))
+    except InvalidInput as exc:
+        for name, message in exc.fields.items():
+            f.fail(name, message)
     f.raise_if_any()
     assert closing is not None
     return PostingInput(
@@ -391,4 +400,5 @@ def parse_posting(data: Mapping[str, Any]) -> PostingInput:
         start,
         closing,
         headcount,
+        tuple(criteria),
     )
