@@ -17,6 +17,7 @@ __all__ = [
     "RoomNotOpen",
     "RoomStateError",
     "ScorecardExists",
+    "ScorecardsHidden",
 ]
 
 
@@ -60,3 +61,8 @@ class InvalidScorecard(InvalidInput):
 class RecordingNotAllowed(Forbidden):
     code = "recording_not_allowed"
     message = "Recording starts only when everyone has agreed."
+
+
+class ScorecardsHidden(Forbidden):
+    code = "scorecards_hidden"
+    message = "You see the other interviewers' scorecards after you submit your own."

@@ -1,8 +1,7 @@
 """Interview rooms: the room, who takes part, the lobby, scorecards and recordings.
 
-A room belongs to the interview of one candidate–posting pair. Until the matching
-package's pairs can be linked, a room refers to the candidate (a user) and the posting
-(a plain id) directly and keeps the pair's pipeline ``stage`` itself.
+A room belongs to the interview of one candidate–posting pair (``pair_id``); a scorecard rates the
+candidate on the criteria of the pair's posting (:mod:`matching.criteria`), see :mod:`.scorecards`.
 """
 
 from __future__ import annotations
@@ -49,10 +48,13 @@ class LobbyStatus(enum.StrEnum):
     DENIED = "denied"
 
 
-class Decision(enum.StrEnum):
-    ADVANCE = "advance"
-    HOLD = "hold"
-    REJECT = "reject"
+class Recommendation(enum.StrEnum):
+    """An interviewer's overall recommendation, a forced choice (no "maybe")."""
+
+    DEFINITELY_NOT = "definitely_not"
+    NO = "no"
+    YES = "yes"
+    STRONG_YES = "strong_yes"
 
 
 class Room(Base):
@@ -126,10 +128,12 @@ class Scorecard(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"), index=True)
     interviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    #: criterion -> rating 1..5
+    #: criterion key -> rating 1..5 (the criteria of the pair's posting, :mod:`matching.criteria`)
     ratings: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: criterion key -> the interviewer's written reason for that rating
+    reasons: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     notes: Mapped[str] = mapped_column(Text, default="")
-    decision: Mapped[Decision] = mapped_column(_enum(Decision, "scorecard_decision"))
+    recommendation: Mapped[Recommendation] = mapped_column(_enum(Recommendation, "scorecard_recommendation"))
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

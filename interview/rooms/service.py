@@ -8,17 +8,15 @@ signaling hooks pass the user ids of verified room tokens instead.
 A room opens ``opens_before_minutes`` before its start; it goes live when an interviewer admits the
 candidate and ends when an interviewer ends it or everyone has left.
 
-The pair's stage moves once every interviewer has submitted a scorecard: any ``reject``
-rejects, all ``advance`` advances, anything else puts the pair on hold.
+A live room that ends moves its pair to interviewed. Scorecards are in :mod:`.scorecards`.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,18 +29,15 @@ from core.db import Sessions, transaction
 from core.errors import InvalidInput
 from interview.rooms.errors import (
     InterviewersOnly,
-    InvalidScorecard,
     NotParticipant,
     RecordingNotAllowed,
     RoomEnded,
     RoomNotFound,
     RoomNotOpen,
     RoomStateError,
-    ScorecardExists,
 )
 from interview.rooms.models import (
     TRANSITIONS,
-    Decision,
     LobbyState,
     LobbyStatus,
     ParticipantRole,
@@ -58,8 +53,6 @@ from matching.models import InterviewRequest, Stage
 
 log = logging.getLogger(__name__)
 
-MAX_CRITERIA = 20
-MAX_NOTES = 5000
 RECORDER_USER_ID = 0
 
 
@@ -310,78 +303,6 @@ async def issue_recorder_token(sessions: Sessions, settings: Settings, room_id: 
     )
 
 
-def validate_scorecard(
-    ratings: Mapping[str, Any], notes: str, decision: str
-) -> tuple[dict[str, int], str, Decision]:
-    fields: dict[str, str] = {}
-    clean: dict[str, int] = {}
-    if not isinstance(ratings, Mapping) or not 1 <= len(ratings) <= MAX_CRITERIA:
-        fields["ratings"] = "Please rate between 1 and 20 criteria."
-    else:
-        for key, value in ratings.items():
-            name = str(key).strip()
-            if not 1 <= len(name) <= 60:
-                fields["ratings"] = "Each criterion needs a name of up to 60 characters."
-            elif isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
-                fields["ratings"] = "Each rating is a whole number from 1 to 5."
-            else:
-                clean[name] = value
-    notes = (notes or "").strip()
-    if len(notes) > MAX_NOTES:
-        fields["notes"] = "Please keep the notes under 5000 characters."
-    try:
-        choice = Decision(decision)
-    except ValueError:
-        fields["decision"] = "Please choose advance, hold or reject."
-        choice = Decision.HOLD
-    if fields:
-        raise InvalidScorecard(fields=fields)
-    return clean, notes, choice
-
-
-async def submit_scorecard(
-    sessions: Sessions,
-    room_id: int,
-    actor: User,
-    *,
-    ratings: Mapping[str, Any],
-    notes: str,
-    decision: str,
-) -> Scorecard:
-    """The acting interviewer's scorecard, once per interviewer after the room; the last one moves the stage.
-
-    Raises :class:`NotParticipant` or :class:`InterviewersOnly` when ``actor`` is not one of the room's
-    interviewers.
-    """
-    clean, notes, choice = validate_scorecard(ratings, notes, decision)
-    async with transaction(sessions) as session:
-        room = await _room(session, room_id, lock=True)
-        _interviewer(room, actor.id)
-        if room.state != RoomState.ENDED:
-            raise RoomStateError("Please end the interview before filling in the scorecard.")
-        cards = list(await session.scalars(select(Scorecard).where(Scorecard.room_id == room_id)))
-        if any(c.interviewer_id == actor.id for c in cards):
-            raise ScorecardExists()
-        card = Scorecard(
-            room_id=room_id, interviewer_id=actor.id, ratings=clean, notes=notes, decision=choice
-        )
-        session.add(card)
-        cards.append(card)
-        interviewers = {p.user_id for p in room.participants if p.role == ParticipantRole.INTERVIEWER}
-        if interviewers <= {c.interviewer_id for c in cards} and room.pair_id is not None:
-            await _rate_pair(session, room.pair_id, cards)
-    return card
-
-
-async def _rate_pair(session: AsyncSession, pair_id: int, cards: Sequence[Scorecard]) -> None:
-    """Every interviewer has rated: the pair's rating (1–5, the mean of every criterion of every card) is
-    the outcome :mod:`matching.fit` learns from."""
-    values = [v for c in cards for v in c.ratings.values() if isinstance(v, int)]
-    pair = await session.get(InterviewRequest, pair_id)
-    if pair is not None and values:
-        pair.rating = max(1, min(5, round(sum(values) / len(values))))
-
-
 async def _interview_took_place(session: AsyncSession, room: Room) -> None:
     """A room that was live has ended: its pair moves from scheduled to interviewed."""
     if room.pair_id is None or room.started_at is None:
@@ -478,20 +399,6 @@ async def rooms_for(
         )
     out.sort(key=lambda x: (x.room.state == RoomState.ENDED, x.room.scheduled_start))
     return out[:limit]
-
-
-async def scorecard_of(sessions: Sessions, room_id: int, actor: User) -> Scorecard | None:
-    """The acting interviewer's own scorecard for the room, or None before they submit it.
-
-    Raises :class:`NotParticipant` or :class:`InterviewersOnly` when ``actor`` is not one of the room's
-    interviewers, :class:`RoomNotFound` when there is no such room.
-    """
-    async with sessions() as session:
-        room = await _room(session, room_id)
-        _interviewer(room, actor.id)
-        return await session.scalar(
-            select(Scorecard).where(Scorecard.room_id == room_id, Scorecard.interviewer_id == actor.id)
-        )
 
 
 async def get_recording(sessions: Sessions, recording_id: int, actor: User) -> Recording:

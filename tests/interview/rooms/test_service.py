@@ -11,17 +11,15 @@ from core.clock import utcnow
 from core.config import Settings
 from core.db import Sessions
 from core.errors import InvalidInput
-from interview.rooms import service
+from interview.rooms import scorecards, service
 from interview.rooms.errors import (
     InterviewersOnly,
-    InvalidScorecard,
     NotParticipant,
     RecordingNotAllowed,
     RoomEnded,
     RoomNotFound,
     RoomNotOpen,
     RoomStateError,
-    ScorecardExists,
 )
 from interview.rooms.models import LobbyStatus, RoomState
 from interview.signaling.tokens import RoomRole, TokenWrongRoom, verify_room_token
@@ -164,46 +162,6 @@ async def test_consent_and_recorder_token(sessions: Sessions, people: People, se
         await service.set_consent(sessions, room.id, people.other_senior.id, True)
 
 
-async def test_scorecards_move_the_pair(sessions: Sessions, people: People) -> None:
-    room = await _room(sessions, people)
-    good: dict[str, Any] = {
-        "ratings": {"경력 적합도": 5, "소통": 4},
-        "notes": "성실함",
-        "decision": "advance",
-    }
-    with pytest.raises(RoomStateError):
-        await service.submit_scorecard(sessions, room.id, people.boss, **good)  # not ended yet
-    await service.end_room(sessions, room.id, people.boss.id)
-    bad: list[dict[str, Any]] = [  # some of the wrong type on purpose
-        {"ratings": {}},
-        {"ratings": {"소통": 6}},
-        {"ratings": {"소통": 0}},
-        {"ratings": {"소통": True}},
-        {"ratings": {"소통": "5"}},
-        {"ratings": {"": 3}},
-        {"ratings": {f"c{i}": 3 for i in range(21)}},
-        {"notes": "x" * 5001},
-        {"decision": "maybe"},
-    ]
-    for override in bad:
-        with pytest.raises(InvalidScorecard):
-            await service.submit_scorecard(sessions, room.id, people.boss, **{**good, **override})
-    with pytest.raises(InterviewersOnly):
-        await service.submit_scorecard(sessions, room.id, people.senior, **good)
-    card = await service.submit_scorecard(sessions, room.id, people.boss, **good)
-    assert card.ratings == {"경력 적합도": 5, "소통": 4} and card.decision.value == "advance"
-    mine = await service.scorecard_of(sessions, room.id, people.boss)
-    assert mine is not None and mine.id == card.id
-    assert await service.scorecard_of(sessions, room.id, people.hr) is None  # not submitted yet
-    with pytest.raises(InterviewersOnly):
-        await service.scorecard_of(sessions, room.id, people.senior)
-    with pytest.raises(NotParticipant):
-        await service.scorecard_of(sessions, room.id, people.other_company)
-    with pytest.raises(ScorecardExists):
-        await service.submit_scorecard(sessions, room.id, people.boss, **good)
-    await service.submit_scorecard(sessions, room.id, people.hr, **{**good, "decision": "hold"})
-
-
 async def test_recordings_only_for_participants(sessions: Sessions, people: People) -> None:
     room = await _room(sessions, people)
     rec = await service.add_recording(sessions, room.id, people.senior.id, "/data/r/1.ogg", duration=12.5)
@@ -233,8 +191,14 @@ async def test_rooms_for_lists_the_actors_rooms_open_first(sessions: Sessions, p
     assert {x.role.value for x in senior} == {"candidate"} and not any(x.needs_scorecard for x in senior)
     boss = await service.rooms_for(sessions, people.boss)
     assert [(x.room.id, x.needs_scorecard) for x in boss][-1] == (ended.id, True)
-    await service.submit_scorecard(
-        sessions, ended.id, people.boss, ratings={"소통": 4}, notes="", decision="advance"
+    await scorecards.submit_scorecard(
+        sessions,
+        ended.id,
+        people.boss,
+        ratings=dict.fromkeys(("experience", "skills", "communication", "attitude"), 4),
+        reasons=dict.fromkeys(("experience", "skills", "communication", "attitude"), "분명함"),
+        notes="",
+        recommendation="yes",
     )
     assert not (await service.rooms_for(sessions, people.boss))[-1].needs_scorecard
     assert (await service.rooms_for(sessions, people.hr))[-1].needs_scorecard  # hr still owes one
