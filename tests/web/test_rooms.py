@@ -235,22 +235,24 @@ async def test_scorecard_after_the_room_moves_the_stage(
     try:
         await service.end_room(sessions, room_id, cast.boss)
         csrf = await csrf_of(client, f"/rooms/{room_id}/scorecard")
-        form = {"csrf_token": csrf, "rating_experience": "5", "rating_skills": "4",
-                "rating_communication": "4", "notes": "설명이 분명함", "decision": ""}  # fmt: skip
+        form = {"csrf_token": csrf, "rating_0": "5", "rating_1": "4", "rating_2": "4",
+                "reason_0": "20년 경력", "reason_1": "SPC 설명", "reason_2": "설명이 분명함",
+                "reason_3": "의지가 강함", "notes": "설명이 분명함", "recommendation": ""}  # fmt: skip
         bad = await client.post(f"/rooms/{room_id}/scorecard", data=form)
         text = await bad.text()
         assert bad.status == 422 and 'value="5" checked' in text and "설명이 분명함" in text
         assert "1부터 5까지" in text  # the missing fourth rating
+        assert "네 가지 추천 의견" in text  # and the missing recommendation
         good = await client.post(
             f"/rooms/{room_id}/scorecard",
-            data={**form, "rating_attitude": "5", "decision": "advance"},
+            data={**form, "rating_3": "5", "recommendation": "strong_yes"},
             allow_redirects=False,
         )
         assert good.status == 303, await good.text()
         room = await service.get_room(sessions, room_id)
         assert room.state == RoomState.ENDED
         again = await (await client.get(f"/rooms/{room_id}/scorecard")).text()
-        assert "이미" in again
+        assert "이미" in again and "내 평가표" in again and "적극 채용 추천" in again and "20년 경력" in again
     finally:
         await engine.dispose()
     # the candidate has no scorecard page

@@ -107,6 +107,7 @@ POSTING_FIELDS = (
     "start_date",
     "closing_date",
     "headcount",
+    "criteria",
 )
 VISIT_FIELDS = (
     "visited_on",
@@ -148,4 +149,5 @@ def posting_values(posting: Posting | None) -> dict[str, str]:
         "start_date": posting.start_date.isoformat() if posting.start_date else "",
         "closing_date": posting.closing_date.isoformat(),
         "headcount": str(posting.headcount),
+        "criteria": "\n".join(posting.criteria or []),
     }

@@ -16,10 +16,11 @@ from core.accounts import Role, User, names_of
 from core.clock import utcnow
 from core.errors import AllWorkError
 from core.i18n import N_
-from interview.rooms import service
+from interview.rooms import scorecards, service
 from interview.rooms.errors import RoomNotFound
-from interview.rooms.models import Decision, ParticipantRole, Recording, Room, Scorecard
+from interview.rooms.models import ParticipantRole, Recording, Room, Scorecard
 from interview.signaling.turn import ice_servers
+from matching.criteria import ANCHORS, Criterion
 from web.forms import Form
 from web.keys import SESSIONS, SETTINGS
 from web.localtime import times_for
@@ -32,12 +33,12 @@ from web.security import current_user, require_user, requires
 routes = web.RouteTableDef()
 
 PARTICIPANT_ROLES = (Role.SENIOR, Role.COMPANY)
-#: the scorecard's criteria (an interviewer rates each 1 to 5)
-CRITERIA: tuple[tuple[str, str], ...] = (
-    ("experience", N_("Experience for this job")),
-    ("skills", N_("Skills and know-how")),
-    ("communication", N_("Communication")),
-    ("attitude", N_("Attitude and motivation")),
+#: the overall recommendation, weakest first
+RECOMMENDATIONS: tuple[tuple[str, str], ...] = (
+    ("definitely_not", N_("Definitely not")),
+    ("no", N_("No: do not hire")),
+    ("yes", N_("Yes: hire")),
+    ("strong_yes", N_("Strong yes")),
 )
 
 
@@ -66,12 +67,40 @@ class MyRoomsPage:
 
 
 @dataclass
+class CriterionView:
+    index: int  #: the form's fields are ``rating_<index>`` and ``reason_<index>``
+    key: str
+    label: str
+
+
+@dataclass
+class RatingView:
+    label: str
+    rating: int
+    anchor: str
+    reason: str
+
+
+@dataclass
+class CardView:
+    """A submitted scorecard as the room's interviewers read it once their own is in."""
+
+    name: str
+    mine: bool
+    ratings: list[RatingView]
+    recommendation: str
+    notes: str
+
+
+@dataclass
 class ScorecardPage:
     room: Room
     form: Form
-    criteria: list[tuple[str, str]]
-    decisions: tuple[str, ...] = tuple(d.value for d in Decision)
+    criteria: list[CriterionView]
+    anchors: list[tuple[int, str]]
+    recommendations: list[tuple[str, str]]
     submitted: Scorecard | None = None
+    cards: list[CardView] = field(default_factory=list)
 
 
 @dataclass
@@ -154,9 +183,45 @@ async def room_token(request: web.Request) -> web.Response:
     )
 
 
-def _scorecard_page(room: Room, form: Form, request: web.Request) -> ScorecardPage:
+async def _scorecard_page(room: Room, form: Form, request: web.Request) -> ScorecardPage:
     _ = gettext_for(request)
-    return ScorecardPage(room, form, [(key, _(label)) for key, label in CRITERIA])
+    criteria = await scorecards.room_criteria(request.app[SESSIONS], room.id)
+    return ScorecardPage(
+        room,
+        form,
+        [CriterionView(i, c.key, _(c.label)) for i, c in enumerate(criteria)],
+        [(n, _(text)) for n, text in ANCHORS],
+        [(value, _(label)) for value, label in RECOMMENDATIONS],
+    )
+
+
+async def _cards(
+    request: web.Request, room: Room, user: User, criteria: tuple[Criterion, ...]
+) -> list[CardView]:
+    _ = gettext_for(request)
+    cards = await scorecards.scorecards_for(request.app[SESSIONS], room.id, user)
+    names = await _names(request, room)
+    anchors = {n: _(text) for n, text in ANCHORS}
+    labels = {c.key: _(c.label) for c in criteria}
+    recommendations = {value: _(label) for value, label in RECOMMENDATIONS}
+    views = []
+    for card in cards:
+        ratings = [
+            RatingView(
+                labels.get(key, key), int(value), anchors.get(int(value), ""), str(card.reasons.get(key, ""))
+            )
+            for key, value in card.ratings.items()
+        ]
+        views.append(
+            CardView(
+                names.get(card.interviewer_id, ""),
+                card.interviewer_id == user.id,
+                ratings,
+                recommendations.get(card.recommendation.value, ""),
+                card.notes,
+            )
+        )
+    return views
 
 
 @routes.get("/rooms/{room_id}/scorecard", name="room_scorecard")
@@ -165,8 +230,11 @@ async def scorecard_form(request: web.Request) -> web.Response:
     user, room, role = await _participant_room(request)
     if role != ParticipantRole.INTERVIEWER:
         raise RoomNotFound()
-    page = _scorecard_page(room, Form(values={"decision": ""}), request)
-    page.submitted = await service.scorecard_of(request.app[SESSIONS], room.id, user)
+    page = await _scorecard_page(room, Form(values={"recommendation": ""}), request)
+    page.submitted = await scorecards.scorecard_of(request.app[SESSIONS], room.id, user)
+    if page.submitted is not None:  # only now the others' cards show
+        criteria = await scorecards.room_criteria(request.app[SESSIONS], room.id)
+        page.cards = await _cards(request, room, user, criteria)
     return await render(request, "rooms/scorecard.html", page)
 
 
@@ -178,27 +246,34 @@ async def scorecard_submit(request: web.Request) -> web.Response:
         raise RoomNotFound()
     data = await request.post()
     _ = gettext_for(request)
-    values = {k: v for k, v in data.items() if isinstance(v, str) and k != "csrf_token"}
-    form = Form(values={k: v[:5000] for k, v in values.items()})
+    values = {k: v[:5000] for k, v in data.items() if isinstance(v, str) and k != "csrf_token"}
+    form = Form(values=values)
+    criteria = await scorecards.room_criteria(request.app[SESSIONS], room.id)
     ratings: dict[str, object] = {}
-    for key, _label in CRITERIA:
-        raw = values.get(f"rating_{key}", "")
-        ratings[key] = int(raw) if raw in ("1", "2", "3", "4", "5") else 0
+    reasons: dict[str, object] = {}
+    for i, c in enumerate(criteria):
+        raw = values.get(f"rating_{i}", "")
+        ratings[c.key] = int(raw) if raw in ("1", "2", "3", "4", "5") else 0
+        reasons[c.key] = values.get(f"reason_{i}", "")
     try:
-        await service.submit_scorecard(
+        await scorecards.submit_scorecard(
             request.app[SESSIONS],
             room.id,
             user,
             ratings=ratings,
+            reasons=reasons,
             notes=values.get("notes", ""),
-            decision=values.get("decision", ""),
+            recommendation=values.get("recommendation", ""),
         )
     except AllWorkError as exc:
         form.show(exc, _)
-        page = _scorecard_page(room, form, request)
+        fields = {f"rating:{c.key}": f"rating_{i}" for i, c in enumerate(criteria)}
+        fields |= {f"reason:{c.key}": f"reason_{i}" for i, c in enumerate(criteria)}
+        form.errors = {fields.get(name, name): msg for name, msg in form.errors.items()}
+        page = await _scorecard_page(room, form, request)
         return await render(request, "rooms/scorecard.html", page, status=exc.status)
     await flash(request, _("Thank you. Your scorecard is saved."))
-    raise web.HTTPSeeOther("/rooms")
+    raise web.HTTPSeeOther(f"/rooms/{room.id}/scorecard")
 
 
 @routes.get("/rooms/{room_id}/recordings", name="room_recordings")
