@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import select
 
 from core.accounts import AccountInput, Role, User, create_user
-from core.db import Sessions
-from matching import records
-from matching.models import Company, Posting, SeniorProfile, VettingStatus
+from core.db import Sessions, transaction
+from matching import pipeline, records
+from matching.models import Company, InterviewRequest, Posting, SeniorProfile, VettingStatus
 from matching.validation import today
 
 COMPANIES: list[dict[str, Any]] = [
@@ -387,3 +387,41 @@ async def load_demo(sessions: Sessions, users: dict[str, int]) -> None:
             form = {k: v for k, v in spec.items() if k != "available"}
             form["available_from"] = (today() + timedelta(days=spec["available"])).isoformat()
             await records.save_profile(sessions, senior, form)
+    await _demo_request(sessions, users, companies["화성정밀"])
+
+
+#: one request waiting for a date, so the scheduler's page has something to book
+DEMO_REQUEST = (
+    "demo-senior-2",
+    "자동차 부품 품질관리 책임자",
+    "평일 오전이면 언제든 좋습니다. 잘 부탁드립니다.",
+)
+
+
+async def _demo_request(sessions: Sessions, users: dict[str, int], company: Company) -> None:
+    key, title, message = DEMO_REQUEST
+    senior = await _demo_user(sessions, users, key, Role.SENIOR)
+    async with transaction(sessions) as session:
+        posting_id = await session.scalar(
+            select(Posting.id).where(Posting.company_id == company.id, Posting.title == title)
+        )
+        if posting_id is None or await session.get(SeniorProfile, senior.id) is None:
+            return
+        exists = await session.scalar(
+            select(InterviewRequest.id).where(
+                InterviewRequest.senior_id == senior.id, InterviewRequest.posting_id == posting_id
+            )
+        )
+        if exists is not None:
+            return
+        pair = InterviewRequest(
+            senior_id=senior.id,
+            posting_id=posting_id,
+            requested_by=senior.id,
+            requested_by_role=Role.SENIOR.value,
+            score=0.78,
+            message=message,
+        )
+        session.add(pair)
+        await session.flush()
+        pipeline.record_start(session, pair, actor_id=senior.id, reason=message)
