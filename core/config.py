@@ -128,6 +128,13 @@ class Settings(BaseSettings):
         description="The site's address as people reach it, for links in e-mails and calendar invites.",
     )
 
+    booking_min_notice_minutes: int = Field(
+        default=120,
+        ge=0,
+        le=7 * 24 * 60,
+        description="The least time between booking an interview and its start, in minutes.",
+    )
+
     # --- reminders -----------------------------------------------------------------------------
     reminder_interval: float = Field(
         default=30,

@@ -11,6 +11,7 @@ from web.scheduling import routes, runtime, senior
 
 
 def setup(app: web.Application, settings: Settings) -> None:
+    app[runtime.BOOKING_RULES] = runtime.rules_for(settings)
     app.cleanup_ctx.append(runtime.teller_ctx)
     runtime.register_reminders(app)
     app.router.add_routes(routes.routes)

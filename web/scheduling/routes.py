@@ -25,7 +25,7 @@ from web.keys import SESSIONS
 from web.localtime import request_time_zone
 from web.render import flash, gettext_for, render
 from web.scheduling.forms import BOOK_FIELDS, MOVE_FIELDS, OFFER_FIELDS, read_offer, read_slot
-from web.scheduling.runtime import TELLER
+from web.scheduling.runtime import BOOKING_RULES, TELLER
 from web.security import require_user, requires
 
 routes = web.RouteTableDef()
@@ -123,6 +123,7 @@ async def book(request: web.Request) -> web.Response:
             slot,
             idempotency_key=values["idempotency_key"][:64] or None,
             teller=request.app[TELLER],
+            rules=request.app[BOOKING_RULES],
         )
     except AllWorkError as exc:
         return await _refused(request, pair_id, "book_form", form, exc)
@@ -171,6 +172,7 @@ async def reschedule(request: web.Request) -> web.Response:
             slot,
             reason=values["reason"],
             teller=request.app[TELLER],
+            rules=request.app[BOOKING_RULES],
         )
     except AllWorkError as exc:
         return await _refused(request, pair_id, "move_form", form, exc)

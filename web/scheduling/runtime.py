@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
 
+from core.config import Settings
 from interview.scheduling import texts
+from interview.scheduling.service import Rules
 from interview.scheduling.tell import REMINDER_KIND, Teller, remind
 from web.keys import PUBSUB, SESSIONS, SETTINGS
 from web.messaging import MAILER
 from web.resources import add_reminder_handler
 
 TELLER = web.AppKey("scheduling_teller", Teller)
+BOOKING_RULES = web.AppKey("scheduling_rules", Rules)
+
+
+def rules_for(settings: Settings) -> Rules:
+    """The booking rules, with the minimum notice the settings ask for."""
+    return Rules(min_notice=timedelta(minutes=settings.booking_min_notice_minutes))
 
 
 async def teller_ctx(app: web.Application) -> AsyncIterator[None]:
