@@ -103,7 +103,9 @@ def test_upgrade_is_idempotent_and_reversible(sqlite_url: str) -> None:
     migrated = _schema(sqlite_url)  # the fixture has upgraded once
     assert {"users", "senior_profiles", "transcription_jobs", "rooms", "practice_sessions"} <= migrated.keys()
     script = ScriptDirectory.from_config(alembic_config(sqlite_url, SCHEMA))
-    assert _applied(script, migrated["heads"]) == {r.revision for r in script.walk_revisions()}, (
+    heads = migrated["heads"]
+    assert isinstance(heads, list)
+    assert _applied(script, heads) == {r.revision for r in script.walk_revisions()}, (
         "some revision is not applied"
     )
 

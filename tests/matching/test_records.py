@@ -95,9 +95,7 @@ async def test_waiting_requests_oldest_first_with_names(world: World) -> None:
     # a request a scheduler has booked no longer waits
     async with transaction(sessions) as session:
         await session.execute(
-            update(InterviewRequest)
-            .where(InterviewRequest.id == second.id)
-            .values(stage=Stage.SCHEDULED)
+            update(InterviewRequest).where(InterviewRequest.id == second.id).values(stage=Stage.SCHEDULED)
         )
     assert [w.id for w in await records.waiting_requests(sessions)] == [first.id, third.id]
     assert [w.id for w in await records.waiting_requests(sessions, limit=1)] == [first.id]

@@ -11,7 +11,7 @@ from email.message import Message
 from pathlib import Path
 
 import pytest
-from icalendar import Calendar
+from icalendar import Calendar, Component
 
 from core import reminders
 from core.accounts import AccountInput, Role, User, create_user
@@ -262,7 +262,7 @@ async def test_reschedule_and_cancel_tell_calendars_one_event(sessions: Sessions
     senior_events = [(m, e) for to, m, e in events if to == cast.seniors[0].email]
     assert [m for m, _ in senior_events] == ["REQUEST", "REQUEST", "CANCEL"]
     assert {str(e["UID"]) for _, e in senior_events} == {f"booking-{booking.id}@allwork.kr"}
-    assert [int(e["SEQUENCE"]) for _, e in senior_events] == [0, 1, 2]
+    assert [int(str(e["SEQUENCE"])) for _, e in senior_events] == [0, 1, 2]
     assert str(senior_events[-1][1]["STATUS"]) == "CANCELLED"
     start = senior_events[1][1].decoded("DTSTART")
     assert (
@@ -277,7 +277,7 @@ async def test_reschedule_and_cancel_tell_calendars_one_event(sessions: Sessions
     assert second is not None and second.state == reminders.ReminderState.CANCELLED
 
 
-def _event(part: Message) -> Calendar:
+def _event(part: Message) -> Component:
     payload = part.get_payload(decode=True)
     assert isinstance(payload, bytes)
     return next(c for c in Calendar.from_ical(payload).walk() if c.name == "VEVENT")
