@@ -68,7 +68,7 @@ class Catalogs:
         """A ``_(msgid, **params)`` for one language; params fill ``%(name)s`` after translation."""
         trans = self.translations.get(lang) or self.translations["en"]
 
-        def _(message: str, **params: object) -> str:
+        def _(message: str, /, **params: object) -> str:
             text = trans.gettext(message)
             return text % params if params else text
 
@@ -77,7 +77,7 @@ class Catalogs:
     def ngettext(self, lang: str) -> Callable[..., str]:
         trans = self.translations.get(lang) or self.translations["en"]
 
-        def n_(singular: str, plural: str, n: int, **params: object) -> str:
+        def n_(singular: str, plural: str, n: int, /, **params: object) -> str:
             text = trans.ngettext(singular, plural, n)
             return text % {"num": n, **params}
 

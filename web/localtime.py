@@ -96,8 +96,14 @@ def when_filter(context: Any, value: datetime | None) -> str:
 
 
 @jinja2.pass_context
-def day_filter(context: Any, value: datetime | date | None) -> str:
-    return "" if value is None else _times(context).day(value)
+def day_filter(context: Any, value: datetime | date | str | None) -> str:
+    """A day; an ISO date as text (the matching index keeps dates so) is read first."""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return str(value)
+    return "" if not value else _times(context).day(value)
 
 
 @jinja2.pass_context

@@ -62,3 +62,17 @@ def test_language_choice() -> None:
     assert pick_language("en", "ko", "ko") == "en"
     assert pick_language(None, "en", "ko") == "en"
     assert pick_language("fr", None, "ko") == "ko"
+
+
+def test_a_param_may_be_called_message() -> None:
+    """Notices carry the requester's words as ``message``; gettext's own first argument must not clash."""
+    from web.composition import CATALOGUES
+
+    _ = Catalogs.load(CATALOGUES).gettext("ko")
+    text = _(
+        "%(senior)s asks for an interview for %(job)s. Message: %(message)s",
+        senior="김영수",
+        job="품질",
+        message="안녕",
+    )
+    assert text == "김영수님이 품질 자리 면접을 요청했습니다. 메시지: 안녕"
