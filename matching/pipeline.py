@@ -224,3 +224,32 @@ async def tell_requested(
             url=f"/scheduler/pairs/{pair.id}",
             pubsub=pubsub,
         )
+
+
+NOTE_STAGES = frozenset({Stage.REQUESTED, Stage.SCHEDULED})
+
+
+async def set_company_note(sessions: Sessions, actor: User, pair_id: int, note: str) -> InterviewRequest:
+    """The company's note for the scheduler (times that suit, who interviews), while a date is being found.
+
+    Only the posting's company; another pair looks like none. Up to 1000 characters."""
+    from core.db import transaction
+    from core.errors import InvalidInput
+
+    text = (note or "").strip()
+    if len(text) > 1000:
+        raise InvalidInput(fields={"note": N_("Please keep the note under 1000 characters.")})
+    async with transaction(sessions) as session:
+        row = (
+            await session.execute(
+                _info_query().where(InterviewRequest.id == pair_id).with_for_update(of=InterviewRequest)
+            )
+        ).first()
+        if row is None or _info(row).company_owner_id != actor.id:
+            raise PairNotFound()
+        pair = _info(row).pair
+        if pair.stage not in NOTE_STAGES:
+            raise WrongStage()
+        pair.company_note = text
+        log.info("pair %s: company note updated by %s", pair.id, actor.id)
+    return pair

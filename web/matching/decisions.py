@@ -130,6 +130,28 @@ async def decision_submit(request: web.Request) -> web.Response:
     raise web.HTTPSeeOther("/company/pipeline")
 
 
+@routes.post(r"/company/pipeline/{pair_id:\d+}/note", name="company_note")
+@requires(Role.COMPANY)
+async def note_submit(request: web.Request) -> web.Response:
+    """The company's note for the scheduler (times that suit, who interviews)."""
+    user = require_user(request)
+    try:
+        pair_id = int(request.match_info["pair_id"])
+    except ValueError:
+        raise NotFound() from None
+    values = await read_form(request, ("note",))
+    _ = gettext_for(request)
+    try:
+        await pipeline.set_company_note(request.app[SESSIONS], user, pair_id, values["note"])
+    except AllWorkError as exc:
+        if exc.status in (403, 404):
+            raise NotFound() from None
+        page = PipelinePage(await _rows(request, user), Form(values).show(exc, _), pair_id)
+        return await render(request, "matching/pipeline.html", page, status=exc.status)
+    await flash(request, _("Your note is saved. The scheduler sees it when booking."))
+    raise web.HTTPSeeOther(f"/company/pipeline#pair-{pair_id}")
+
+
 async def applications_of(request: web.Request, user: User) -> list[ApplicationView]:
     """The senior's pairs with their stage, the company's decision message and the review state."""
     _ = gettext_for(request)
