@@ -36,6 +36,7 @@ from faster_whisper.vad import VadOptions, collect_chunks, get_speech_timestamps
 
 from interview.transcribe.audio import SAMPLE_RATE, decode_audio, to_float32
 from interview.transcribe.errors import LanguageNotSupported, ModelUnavailable
+from interview.transcribe.loops import collapse_loop
 from interview.transcribe.model_files import resolve_model
 from interview.transcribe.types import Segment, Transcript, Word
 
@@ -184,7 +185,7 @@ class FasterWhisperEngine:
                 for w in (seg.words or ())
                 if w.word.strip()
             )
-            out.append(Segment(float(seg.start), float(seg.end), seg.text.strip(), words))
+            out.append(collapse_loop(Segment(float(seg.start), float(seg.end), seg.text.strip(), words)))
             if progress is not None and duration > 0:
                 progress(min(1.0, seg.end / duration))
         if progress is not None:

@@ -20,6 +20,7 @@ from faster_whisper.vad import SpeechTimestampsMap
 from interview.transcribe.audio import SAMPLE_RATE, decode_audio, to_float32
 from interview.transcribe.engine import FILLER_PROMPTS, AudioInput, DecodeOptions, Progress, speech_of
 from interview.transcribe.errors import LanguageNotSupported, ModelUnavailable
+from interview.transcribe.loops import collapse_loop
 from interview.transcribe.types import Segment, Transcript, Word
 
 if TYPE_CHECKING:
@@ -125,7 +126,7 @@ class OpenAIWhisperEngine:
             )
             start = times.get_original_time(float(seg["start"]))
             end = times.get_original_time(float(seg["end"]), is_end=True)
-            segments.append(Segment(start, end, str(seg["text"]).strip(), words))
+            segments.append(collapse_loop(Segment(start, end, str(seg["text"]).strip(), words)))
             if progress is not None and duration:
                 progress(min(1.0, end / duration))
         return Transcript(

@@ -29,7 +29,6 @@ import concurrent.futures
 import contextlib
 import logging
 import threading
-import zlib
 from collections.abc import Iterator
 
 import av
@@ -37,6 +36,7 @@ import numpy as np
 
 from interview.transcribe.audio import SAMPLE_RATE, to_float32
 from interview.transcribe.engine import FILLER_PROMPTS, Engine
+from interview.transcribe.loops import MAX_COMPRESSION, compression_ratio
 from interview.transcribe.types import Segment, Transcript, Word
 from interview.transcribe.vad import WINDOW, StreamingVad
 
@@ -46,12 +46,7 @@ SPEECH_THRESHOLD = 0.5
 SILENCE_THRESHOLD = 0.35
 PROMPT_WORDS = 24
 #: Whisper's own threshold for a repetitive decode (gzip compression ratio of the text)
-MAX_PROMPT_COMPRESSION = 2.4
-
-
-def _compression_ratio(text: str) -> float:
-    data = text.encode("utf-8")
-    return len(data) / len(zlib.compress(data)) if data else 0.0
+MAX_PROMPT_COMPRESSION = MAX_COMPRESSION
 
 
 class _Decodes:
@@ -272,7 +267,7 @@ class StreamingTranscriber:
         recent = self._segments[-PROMPT_WORDS:]  # enough: every segment holds a word or more
         words = " ".join(" ".join(s.text for s in recent).split()[-PROMPT_WORDS:])
         fillers = FILLER_PROMPTS.get(self.language, "") if self._filler_prompt else ""
-        if _compression_ratio(words) > MAX_PROMPT_COMPRESSION:
+        if compression_ratio(words) > MAX_PROMPT_COMPRESSION:
             words = ""  # a repetition loop ("Good morning. Good morning. ..."): do not carry it on
         return f"{fillers} {words}".strip()
 
