@@ -565,11 +565,13 @@ def test_recording_with_everyones_consent(cluster: Cluster, media_browser: Brows
         _forget_transcription_jobs(cluster.database_url)
         # the interviewer fills in the scorecard from the room's end screen
         boss.goto(f"{cluster.b.url}/rooms/{room}/scorecard")
-        for key in ("experience", "skills", "communication", "attitude"):
-            boss.locator(f'input[name="rating_{key}"][value="4"]').check()
-        boss.get_by_label("다음 단계로 진행").check()
-        boss.get_by_role("button", name="평가표 저장하기").click()
-        expect(boss.locator(".notice-ok")).to_have_text("감사합니다. 평가표를 저장했습니다.")
+        criteria = boss.locator("fieldset.rating")
+        for i in range(criteria.count()):  # the posting's criteria (the default four here)
+            criteria.nth(i).locator('input[type=radio][value="4"]').check()
+            criteria.nth(i).locator("textarea").fill("현장 경험을 구체적으로 설명함")
+        boss.locator('input[name="recommendation"][value="yes"]').check()
+        boss.locator("form.scorecard button[type=submit]").click()
+        expect(boss.locator("p.notice-ok")).to_have_text("감사합니다. 평가표를 저장했습니다.")
     finally:
         boss_ctx.close()
         cand_ctx.close()
@@ -707,7 +709,7 @@ def test_admin_books_a_room_and_the_senior_sees_it(cluster: Cluster, media_brows
         page.get_by_label(cluster.accounts["company"]["name"], exact=False).check()
         page.get_by_label("시작 시각 (한국 시간)").fill("15:00")
         page.get_by_role("button", name="면접실 예약하기").click()
-        expect(page.locator(".notice-ok")).to_contain_text("면접실을 예약했습니다.")
+        expect(page.locator("p.notice-ok")).to_contain_text("면접실을 예약했습니다.")
         page.get_by_role("button", name="로그아웃").click()
         _log_in(page, cluster.a, cluster.accounts["senior"])
         rooms = page.locator("#my-rooms .room-item")

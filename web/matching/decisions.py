@@ -72,6 +72,8 @@ class ApplicationView:
     #: the senior may share an interview review now
     can_review: bool
     review: str = ""
+    #: the stage's value (``requested`` …), for links that depend on it
+    pair_stage: str = ""
 
 
 async def _rows(request: web.Request, user: User) -> list[PairRow]:
@@ -172,6 +174,7 @@ async def applications_of(request: web.Request, user: User) -> list[ApplicationV
                 messages.get(info.pair.id, ""),
                 review is None and info.pair.stage in reviews.REVIEW_STAGES,
                 _(REVIEW_LABELS[review.status]) if review is not None else "",
+                info.pair.stage.value,
             )
         )
     return out

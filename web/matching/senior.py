@@ -10,7 +10,7 @@ from core.accounts import Role
 from core.errors import InvalidInput, NotFound
 from interview.rooms import service as rooms_service
 from interview.rooms.service import RoomListing
-from matching import records
+from matching import pipeline, records
 from matching.errors import AlreadyRequested, NotMatchable, ProfileMissing
 from matching.index import PostingFilter
 from matching.service import MatchItem, MatchPage
@@ -83,6 +83,8 @@ class MatchesPage:
 class MatchDetail:
     view: MatchView
     requested: bool
+    #: the request already made for this job, as it stands now (stage in words, the message sent)
+    application: ApplicationView | None = None
 
 
 def _views(result: MatchPage, request: web.Request) -> list[MatchView]:
@@ -170,7 +172,11 @@ async def _detail(request: web.Request, posting_id: int) -> MatchDetail:
     user = require_user(request)
     item = await request.app[MATCHING].posting_match(user.id, posting_id)
     requested = posting_id in await records.requested_posting_ids(request.app[SESSIONS], user.id)
-    return MatchDetail(MatchView(item, reasons(item.factors, gettext_for(request))), requested)
+    application = None
+    if requested:
+        pair_id = await pipeline.find_pair(request.app[SESSIONS], user.id, posting_id)
+        application = next((a for a in await applications_of(request, user) if a.pair_id == pair_id), None)
+    return MatchDetail(MatchView(item, reasons(item.factors, gettext_for(request))), requested, application)
 
 
 def _posting_id(request: web.Request) -> int:
@@ -201,9 +207,9 @@ async def request_interview(request: web.Request) -> web.Response:
         await request.app[MATCHING].request_interview(
             user, user.id, posting_id, data["message"], pubsub=request.app[PUBSUB]
         )
-        await flash(request, _("Your request is sent. A scheduler will call you to fix a date."))
+        await flash(request, _("Your request is sent. A scheduler will offer times; you will be told here and by e-mail."))
     except AlreadyRequested:
-        await flash(request, _(AlreadyRequested.message))
+        await flash(request, _("You asked for this interview before. Here is where it stands."))
     except (NotMatchable, ProfileMissing) as exc:
         await flash(request, _(exc.message))
     raise web.HTTPSeeOther(f"/senior/matches/{posting_id}")
