@@ -199,6 +199,8 @@ class Posting(Base):
     headcount: Mapped[int] = mapped_column(Integer, default=1)
     #: the scorecard criteria names the company chose (empty: the default four, :mod:`matching.criteria`)
     criteria: Mapped[list[str]] = mapped_column(JSON, default=list)
+    #: how long this job's interviews last by default (the scheduler starts from it)
+    interview_minutes: Mapped[int] = mapped_column(Integer, default=60, server_default="60")
     status: Mapped[PostingStatus] = mapped_column(
         _enum(PostingStatus, "posting_status"), default=PostingStatus.OPEN, index=True
     )

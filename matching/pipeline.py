@@ -81,11 +81,13 @@ class PairInfo:
     company_name: str
     company_owner_id: int
     industry: str
+    #: the posting's default interview length, in minutes
+    interview_minutes: int = 60
 
 
 def _info(row: Any) -> PairInfo:
-    pair, senior, title, company_id, company, owner_id, industry = row
-    return PairInfo(pair, senior, title, company_id, company, owner_id, industry)
+    pair, senior, title, company_id, company, owner_id, industry, minutes = row
+    return PairInfo(pair, senior, title, company_id, company, owner_id, industry, minutes)
 
 
 def _info_query() -> Any:
@@ -98,6 +100,7 @@ def _info_query() -> Any:
             Company.name,
             Company.owner_id,
             Company.industry,
+            Posting.interview_minutes,
         )
         .join(User, User.id == InterviewRequest.senior_id)
         .join(Posting, Posting.id == InterviewRequest.posting_id)

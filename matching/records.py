@@ -284,6 +284,7 @@ async def save_posting(
         posting.closing_date = parsed.closing_date
         posting.headcount = parsed.headcount
         posting.criteria = list(parsed.criteria)
+        posting.interview_minutes = parsed.interview_minutes
         posting.terms = terms
         if on_commit is not None:
             callback = on_commit

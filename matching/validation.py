@@ -355,6 +355,8 @@ class PostingInput:
     headcount: int
     #: the scorecard criteria (empty: the default four, see :mod:`matching.criteria`)
     criteria: tuple[str, ...] = ()
+    #: the default length of this job's interviews, in minutes
+    interview_minutes: int = 60
 
 
 def parse_posting(data: Mapping[str, Any]) -> PostingInput:
@@ -380,6 +382,9 @@ def parse_posting(data: Mapping[str, Any]) -> PostingInput:
     headcount = f.integer(
         "headcount", 1, MAX_HEADCOUNT, "Please enter between 1 and 1,000 people.", default=1
     )
+    interview_minutes = f.integer(
+        "interview_minutes", 15, 240, "An interview lasts between 15 minutes and 4 hours.", default=60
+    )
     criteria: list[str] = []
     try:
         criteria = parse_criteria(data.get("criteria"))
@@ -401,4 +406,5 @@ def parse_posting(data: Mapping[str, Any]) -> PostingInput:
         closing,
         headcount,
         tuple(criteria),
+        interview_minutes,
     )

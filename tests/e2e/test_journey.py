@@ -147,7 +147,8 @@ def _journey(server: LiveServer, senior: Page, company: Page, scheduler: Page, b
     senior.get_by_role("link", name=re.compile("자동차 부품 품질관리 책임자")).first.click()
     senior.locator("#f-message").fill("화요일 오전이 가장 편합니다.")
     senior.locator("form[action$='/request'] button[type=submit]").click()
-    senior.wait_for_load_state()
+    # the match page now shows the request where it stands, instead of the form
+    expect(senior.locator("#application")).to_contain_text("면접 요청")
 
     # 2. the company and the scheduler see the message
     _log_in(company, server, "company")
@@ -184,6 +185,16 @@ def _journey(server: LiveServer, senior: Page, company: Page, scheduler: Page, b
         expect(rooms).to_contain_text(_korean_when(times[1]))
         expect(rooms).to_contain_text("자동차 부품 품질관리 책임자")
         expect(rooms).to_contain_text("화성정밀")
+
+    # an early arrival is told when the room opens, in Seoul time, and keeps the device check: nothing ended
+    senior.goto(f"{url}/senior")
+    early = senior.locator("#my-rooms a[href^='/rooms/']").first.get_attribute("href") or ""
+    senior.goto(f"{url}{early}")
+    expect(senior.locator("#join-button")).to_be_enabled(timeout=20_000)
+    senior.locator("#join-button").click()
+    expect(senior.locator("#status")).to_contain_text(_korean_when(times[1] - timedelta(minutes=15)))
+    expect(senior.locator("#room")).to_have_attribute("data-state", "check")
+    expect(senior.locator("#after")).to_be_hidden()
 
     # 6. the scheduler moves it, then cancels it: the calendars update one event, then remove it
     scheduler.goto(f"{url}/scheduler/pairs/{pair_id}")

@@ -222,7 +222,10 @@ async def company_request(request: web.Request) -> web.Response:
     _ = gettext_for(request)
     try:
         await request.app[MATCHING].request_interview(user, senior_id, posting.id, pubsub=request.app[PUBSUB])
-        await flash(request, _("Your request is sent. A scheduler will offer times; you will be told here and by e-mail."))
+        await flash(
+            request,
+            _("Your request is sent. A scheduler will offer times; you will be told here and by e-mail."),
+        )
     except (AlreadyRequested, NotMatchable, ProfileMissing, CompanyNotApproved) as exc:
         await flash(request, _(exc.message))
     raise web.HTTPSeeOther(f"/company/postings/{posting.id}/candidates")

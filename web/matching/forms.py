@@ -108,6 +108,7 @@ POSTING_FIELDS = (
     "closing_date",
     "headcount",
     "criteria",
+    "interview_minutes",
 )
 VISIT_FIELDS = (
     "visited_on",
@@ -136,7 +137,7 @@ def company_values(company: Company | None) -> dict[str, str]:
 
 def posting_values(posting: Posting | None) -> dict[str, str]:
     if posting is None:
-        return {"employment_type": "full_time", "headcount": "1"}
+        return {"employment_type": "full_time", "headcount": "1", "interview_minutes": "60"}
     return {
         "title": posting.title,
         "duties": posting.duties,
@@ -150,4 +151,5 @@ def posting_values(posting: Posting | None) -> dict[str, str]:
         "closing_date": posting.closing_date.isoformat(),
         "headcount": str(posting.headcount),
         "criteria": "\n".join(posting.criteria or []),
+        "interview_minutes": str(posting.interview_minutes),
     }

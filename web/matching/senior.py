@@ -207,7 +207,10 @@ async def request_interview(request: web.Request) -> web.Response:
         await request.app[MATCHING].request_interview(
             user, user.id, posting_id, data["message"], pubsub=request.app[PUBSUB]
         )
-        await flash(request, _("Your request is sent. A scheduler will offer times; you will be told here and by e-mail."))
+        await flash(
+            request,
+            _("Your request is sent. A scheduler will offer times; you will be told here and by e-mail."),
+        )
     except AlreadyRequested:
         await flash(request, _("You asked for this interview before. Here is where it stands."))
     except (NotMatchable, ProfileMissing) as exc:

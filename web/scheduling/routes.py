@@ -70,8 +70,8 @@ def _pair_id(request: web.Request) -> int:
     return value
 
 
-def _new_forms() -> dict[str, Form]:
-    defaults = {"duration_minutes": str(RULES.duration_minutes), "buffer_minutes": str(RULES.buffer_minutes)}
+def _new_forms(minutes: int = RULES.duration_minutes) -> dict[str, Form]:
+    defaults = {"duration_minutes": str(minutes), "buffer_minutes": str(RULES.buffer_minutes)}
     return {
         "book_form": Form(values={**defaults, "idempotency_key": secrets.token_urlsafe(16)}),
         "offer_form": Form(values=dict(defaults)),
@@ -83,7 +83,7 @@ def _new_forms() -> dict[str, Form]:
 async def _pair_page(request: web.Request, pair_id: int, **forms: Form) -> PairPage:
     sessions = request.app[SESSIONS]
     plan = await views.plan(sessions, pair_id, utcnow())
-    f = {**_new_forms(), **forms}
+    f = {**_new_forms(plan.info.interview_minutes), **forms}
     return PairPage(
         plan,
         await pipeline.history(sessions, pair_id),

@@ -43,7 +43,7 @@ async def _pair(settings: Settings, make_user: Callable[..., Awaitable[int]]) ->
             closing = (utcnow() + timedelta(days=60)).date()
             posting = Posting(
                 company_id=company.id, title="품질관리 책임자", duties="품질", salary_min=300, salary_max=400,
-                region="41590", employment_type="full_time", closing_date=closing,
+                region="41590", employment_type="full_time", closing_date=closing, interview_minutes=45,
             )  # fmt: skip
             session.add(posting)
             session.add(SeniorProfile(user_id=senior, birth_year=1966, salary_min=300, salary_max=400,
@@ -73,6 +73,8 @@ async def test_scheduler_books_from_the_queue(
     assert "김영수 · 한빛정밀" in home and "오전이 편합니다" in home and f"/scheduler/pairs/{pair_id}" in home
     page = await client.get(f"/scheduler/pairs/{pair_id}")
     assert page.status == 200
+    # the forms start from the posting's interview length
+    assert 'name="duration_minutes" type="number" min="15" max="240" step="5" value="45"' in await page.text()
     csrf = await csrf_of(client, f"/scheduler/pairs/{pair_id}")
     # a time in the past: refused beside the field, in Korean, nothing booked
     bad = await client.post(
