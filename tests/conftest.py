@@ -7,6 +7,7 @@ makes sure they run. Each PostgreSQL test gets a database of its own, dropped af
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -36,6 +37,14 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
         if name.startswith("ALLWORK_") and not name.startswith("ALLWORK_TEST_"):
             monkeypatch.delenv(name)
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_after() -> Iterator[None]:
+    """Collect garbage after each test, so an unclosed resource (a database connection left open) is
+    reported by the test that left it, not by whichever test the collector happens to run in later."""
+    yield
+    gc.collect()
 
 
 @pytest.fixture
