@@ -154,6 +154,10 @@ export class Room {
       if (state === "reconnecting") this.status("reconnecting");
     });
     on("fatal", ({ code, text }) => {
+      if (code === "room_not_open" || code === "error_room_not_open") {
+        this.notYetOpen(text);
+        return;
+      }
       if (text) {
         this.finish(code);
         const el = $("#status");
@@ -568,6 +572,17 @@ export class Room {
     }
     el.dataset.quality = worst;
     el.textContent = this.text(`quality_${worst}`);
+  }
+
+  // an early arrival: the room is not open yet. Nothing ended: the device check stays, and joining works
+  // once the room opens (the message says when, in the reader's time)
+  notYetOpen(text) {
+    this.signal.close();
+    this.root.dataset.state = "check";
+    const check = $("#device-check");
+    if (check) check.hidden = false;
+    const el = $("#status");
+    if (el) el.textContent = text || this.text("error_room_not_open");
   }
 
   finish(reason) {
