@@ -382,6 +382,15 @@ async def _existing(session: AsyncSession, key: str | None) -> Booking | None:
     return await session.scalar(select(Booking).where(Booking.idempotency_key == key))
 
 
+async def _already_made(sessions: Sessions, key: str | None, error: IntegrityError) -> Booking:
+    """After a unique violation: the booking a concurrent request with the same idempotency key committed
+    is the answer; any other violation is raised again."""
+    async with sessions() as session:
+        if (done := await _existing(session, key)) is not None:
+            return done
+    raise error
+
+
 async def book(
     sessions: Sessions,
     actor: User,
@@ -413,12 +422,8 @@ async def book(
             await _withdraw_offers(session, pair.id)
             if teller is not None:
                 await teller.tell(session, Change.BOOKED, booking, pair, people)
-    except IntegrityError:
-        # the same idempotency key committed by a concurrent request: that booking is the answer
-        async with sessions() as session:
-            if (done := await _existing(session, idempotency_key)) is not None:
-                return done
-        raise
+    except IntegrityError as exc:
+        return await _already_made(sessions, idempotency_key, exc)
     return booking
 
 
@@ -561,11 +566,8 @@ async def pick(
                 other.state = OfferState.RELEASED
             if teller is not None:
                 await teller.tell(session, Change.BOOKED, booking, pair, people)
-    except IntegrityError:
-        async with sessions() as session:
-            if (done := await _existing(session, idempotency_key)) is not None:
-                return done
-        raise
+    except IntegrityError as exc:
+        return await _already_made(sessions, idempotency_key, exc)
     return booking
 
 

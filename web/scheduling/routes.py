@@ -141,7 +141,12 @@ async def offer(request: web.Request) -> web.Response:
     try:
         slots = read_offer(values, request_time_zone(request))
         await service.offer(
-            request.app[SESSIONS], require_user(request), pair_id, slots, teller=request.app[TELLER]
+            request.app[SESSIONS],
+            require_user(request),
+            pair_id,
+            slots,
+            teller=request.app[TELLER],
+            rules=request.app[BOOKING_RULES],
         )
     except AllWorkError as exc:
         return await _refused(request, pair_id, "offer_form", form, exc)
