@@ -23,6 +23,7 @@ from matching.models import PairEvent
 from web.forms import Form, read_form
 from web.keys import SESSIONS
 from web.localtime import request_time_zone
+from web.matching.decisions import STAGE_LABELS
 from web.render import flash, gettext_for, render
 from web.scheduling.forms import BOOK_FIELDS, MOVE_FIELDS, OFFER_FIELDS, read_offer, read_slot
 from web.scheduling.runtime import BOOKING_RULES, TELLER
@@ -43,6 +44,8 @@ class SchedulerPage:
 class PairPage:
     plan: views.PairPlan
     history: list[PairEvent]
+    #: each stage in words (the history's steps)
+    stages: dict[str, str]
     book_form: Form
     offer_form: Form
     move_form: Form
@@ -84,9 +87,11 @@ async def _pair_page(request: web.Request, pair_id: int, **forms: Form) -> PairP
     sessions = request.app[SESSIONS]
     plan = await views.plan(sessions, pair_id, utcnow())
     f = {**_new_forms(plan.info.interview_minutes), **forms}
+    _ = gettext_for(request)
     return PairPage(
         plan,
         await pipeline.history(sessions, pair_id),
+        {stage.value: _(label) for stage, label in STAGE_LABELS.items()},
         f["book_form"],
         f["offer_form"],
         f["move_form"],
