@@ -187,8 +187,9 @@ def _journey(server: LiveServer, senior: Page, company: Page, scheduler: Page, b
         expect(rooms).to_contain_text("화성정밀")
 
     # an early arrival is told when the room opens, in Seoul time, and keeps the device check: nothing ended
-    senior.goto(f"{url}/senior")
-    early = senior.locator("#my-rooms a[href^='/rooms/']").first.get_attribute("href") or ""
+    scheduler.goto(f"{url}/scheduler/pairs/{pair_id}")
+    early = scheduler.locator("#booking a[href^='/rooms/']").first.get_attribute("href") or ""
+    assert re.fullmatch(r"/rooms/\d+", early), early
     senior.goto(f"{url}{early}")
     expect(senior.locator("#join-button")).to_be_enabled(timeout=20_000)
     senior.locator("#join-button").click()

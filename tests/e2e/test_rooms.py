@@ -571,7 +571,9 @@ def test_recording_with_everyones_consent(cluster: Cluster, media_browser: Brows
             criteria.nth(i).locator("textarea").fill("현장 경험을 구체적으로 설명함")
         boss.locator('input[name="recommendation"][value="yes"]').check()
         boss.locator("form.scorecard button[type=submit]").click()
-        expect(boss.locator("p.notice-ok")).to_have_text("감사합니다. 평가표를 저장했습니다.")
+        expect(boss.locator("p.notice-ok", has_text="감사합니다")).to_have_text(
+            "감사합니다. 평가표를 저장했습니다."
+        )
     finally:
         boss_ctx.close()
         cand_ctx.close()
