@@ -21,8 +21,8 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, select, update
@@ -682,19 +682,3 @@ def _reason(reason: str) -> str:
     if len(text) > 1000:
         raise InvalidInput(fields={"reason": N_("Please keep the reason under 1000 characters.")})
     return text
-
-
-@dataclass
-class Waiting:
-    """A pair waiting for a date, with both sides' constraints (the scheduler's queue)."""
-
-    pair: pipeline.PairInfo
-    available_from: str
-    senior_availability: set[tuple[int, DayPart]] = field(default_factory=set)
-    interviewer_availability: set[tuple[int, DayPart]] = field(default_factory=set)
-    busy: list[Busy] = field(default_factory=list)
-    offers: list[SlotOffer] = field(default_factory=list)
-
-
-def utc(value: datetime) -> datetime:
-    return value.astimezone(UTC)
