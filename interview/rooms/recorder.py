@@ -5,13 +5,14 @@ has agreed on screen (:func:`interview.rooms.service.issue_recorder_token`). It 
 the same WebSocket endpoint as the browsers, offers each participant a receive-only
 connection, and writes each participant's audio to its own Ogg/Opus file (and video, when
 sent, to its own WebM/VP8 file). When a participant leaves, the room ends or the recorder
-is stopped, each audio file is handed to ``on_recording(user_id, path, transcript)`` — the
-transcription package transcribes each speaker separately, so no diarization is needed.
+is stopped, each audio file is handed to ``on_recording(user_id, path, transcript)`` as soon as it
+is closed — the transcription package transcribes each speaker separately, so no diarization is needed.
 
 With ``transcriber_for``, each participant's audio is also fed, while the interview goes on,
 to a :class:`~interview.transcribe.streaming.StreamingTranscriber` (through aiortc's
-``MediaRelay``, so the file and the transcriber read the same frames): ``transcript`` is then
-ready moments after the participant leaves. It is ``None`` without a transcriber or when
+``MediaRelay``, so the file and the transcriber read the same frames). ``transcript`` is an
+awaitable the caller awaits after it has listed the file: the streamed transcript, ready moments
+after the participant leaves (longer on unclear audio), or ``None`` without a transcriber or when
 streaming failed; the caller queues a transcription of the file instead.
 
 Browsers never offer to a peer whose role is ``recorder``; they answer its offer and add
@@ -47,7 +48,7 @@ from interview.transcribe.types import Transcript
 
 log = logging.getLogger(__name__)
 
-OnRecording = Callable[[int, Path, Transcript | None], Awaitable[None]]
+OnRecording = Callable[[int, Path, Awaitable[Transcript | None]], Awaitable[None]]
 #: a streaming transcriber for a participant (by user id), or None to transcribe the file later
 TranscriberFor = Callable[[int], StreamingTranscriber | None]
 
@@ -233,13 +234,19 @@ class RoomRecorder:
             with contextlib.suppress(Exception):
                 await rec.stop()
         await peer.pc.close()
-        transcript = await self._transcript(peer)
-        if peer.recorders and peer.audio_path.exists() and peer.audio_path.stat().st_size > 0:
-            self.files.append((peer.user_id, peer.audio_path))
-            try:
-                await self.on_recording(peer.user_id, peer.audio_path, transcript)
-            except Exception:
-                log.exception("room %s recorder: on_recording failed for user %s", self.room_id, peer.user_id)
+        # the transcript finishes in its own task; on_recording lists the file first, then awaits it
+        transcript = asyncio.ensure_future(self._transcript(peer))
+        try:
+            if peer.recorders and peer.audio_path.exists() and peer.audio_path.stat().st_size > 0:
+                self.files.append((peer.user_id, peer.audio_path))
+                try:
+                    await self.on_recording(peer.user_id, peer.audio_path, transcript)
+                except Exception:
+                    log.exception(
+                        "room %s recorder: on_recording failed for user %s", self.room_id, peer.user_id
+                    )
+        finally:
+            await transcript  # the transcriber is finished in any case (it never raises)
 
     async def _transcript(self, peer: RecordedPeer) -> Transcript | None:
         """The participant's streamed transcript, or None (no transcriber, or it failed)."""

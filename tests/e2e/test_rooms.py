@@ -48,6 +48,7 @@ from tests.e2e.conftest import (
     server_env,
     wait_healthy,
 )
+from tests.waiting import wait_until_sync
 from web.composition import upgrade
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.redis]
@@ -557,8 +558,14 @@ def test_recording_with_everyones_consent(cluster: Cluster, media_browser: Brows
                 frames = sum(1 for _ in container.decode(stream))
                 duration = float(container.duration or 0) / 1_000_000
             assert frames > 0 and duration > 1.0, (path, duration)
+
         # each voice was transcribed while the interview went on: a finished job per participant
-        jobs = _run(_transcription_jobs(cluster.database_url))
+        # (the recordings are listed as soon as their files close; each transcript follows when decoded)
+        def both_done() -> list[dict[str, Any]] | None:
+            found = _run(_transcription_jobs(cluster.database_url))
+            return found if len(found) == 2 and all(j["status"].lower() == "done" for j in found) else None
+
+        jobs = wait_until_sync(both_done, within=120, interval=1.0, message="the transcripts were not stored")
         assert len(jobs) == 2, jobs
         assert all(j["status"].lower() == "done" for j in jobs), jobs
         assert all(j["result"]["duration"] > 1.0 and "segments" in j["result"] for j in jobs), jobs

@@ -21,7 +21,7 @@ import asyncio
 import contextlib
 import hashlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -118,22 +118,22 @@ async def _media_seconds(path: Path) -> float:
     return await asyncio.to_thread(probe)
 
 
-async def _transcribe(
-    app: web.Application, path: Path, user_id: int, transcript: Transcript | None
-) -> str | None:
-    """A transcription job for one participant's audio: the job row first, then either the transcript
-    streamed during the interview stored at once, or the job queued after commit."""
-    from interview.transcribe.jobs import complete, submit
+async def _new_job(app: web.Application, path: Path, user_id: int) -> str:
+    from interview.transcribe.jobs import submit
 
-    sessions = app_sessions(app)
-    job_id = await submit(sessions, str(path), language=None, owner_id=user_id, kind="interview")
+    return str(await submit(app_sessions(app), str(path), language=None, owner_id=user_id, kind="interview"))
+
+
+async def _settle_job(app: web.Application, job_id: str, transcript: Transcript | None) -> None:
+    """Store the streamed transcript as the job's result, or queue the job to transcribe the file."""
+    from interview.transcribe.jobs import complete
+
     if transcript is not None:
-        await complete(sessions, job_id, "streaming", transcript)
-        return str(job_id)
+        await complete(app_sessions(app), int(job_id), "streaming", transcript)
+        return
     queue = app.get(TRANSCRIPTION)
     if queue is not None:
-        await queue.enqueue(job_id)
-    return str(job_id)
+        await queue.enqueue(int(job_id))
 
 
 def preload_transcription(app: web.Application) -> None:
@@ -183,8 +183,9 @@ async def start_recorder(app: web.Application, room_id: int) -> bool:
         engine = _loaded_engine(app)
         return None if engine is None else StreamingTranscriber(engine, language=None)
 
-    async def on_recording(user_id: int, audio: Path, transcript: Transcript | None) -> None:
-        job = await _transcribe(app, audio, user_id, transcript)
+    async def on_recording(user_id: int, audio: Path, transcript: Awaitable[Transcript | None]) -> None:
+        # listed as soon as the file is closed; its transcript follows (unclear audio decodes slowly)
+        job = await _new_job(app, audio, user_id)
         await service.add_recording(
             sessions,
             room_id,
@@ -198,6 +199,7 @@ async def start_recorder(app: web.Application, room_id: int) -> bool:
             await service.add_recording(
                 sessions, room_id, user_id, str(video), kind="video", duration=await _media_seconds(video)
             )
+        await _settle_job(app, job, await transcript)
 
     recorder = RoomRecorder(
         runtime.local_ws_url,

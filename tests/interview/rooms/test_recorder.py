@@ -7,6 +7,7 @@ import fractions
 import json
 import re
 import subprocess
+from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any
 
@@ -137,8 +138,8 @@ async def _record_room(
     url = str(server.make_url("/ws/signal"))
     handed: Handed = []
 
-    async def on_recording(user_id: int, path: Path, transcript: Transcript | None) -> None:
-        handed.append((user_id, path, transcript))
+    async def on_recording(user_id: int, path: Path, transcript: Awaitable[Transcript | None]) -> None:
+        handed.append((user_id, path, await transcript))
 
     def tok(uid: int, role: RoomRole) -> str:
         return issue_room_token(settings, user_id=uid, room_id=1, role=role, name=f"user{uid}")
