@@ -150,3 +150,22 @@ class Recording(Base):
     duration_seconds: Mapped[float] = mapped_column(Float, default=0.0)
     transcript_job_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: when the file's first moment was recorded (None for rows older than rooms_0004): the speakers'
+    #: transcripts are merged into one timeline by it
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class RecordingShare(Base):
+    """A participant let one more person (a coach, or a colleague of the room's company) see the room's
+    recordings and transcripts; deleting the row takes the access away at once."""
+
+    __tablename__ = "room_recording_shares"
+    __table_args__ = (UniqueConstraint("room_id", "user_id", name="uq_room_recording_shares_room_user"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"), index=True)
+    #: who may now see them
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: the participant who shared them
+    shared_by: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
