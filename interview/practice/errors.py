@@ -72,3 +72,10 @@ class InvalidComment(InvalidInput):
     code = "invalid_comment"
     message = N_("Please write a comment of up to 2000 characters.")
     status = 422
+
+
+class InvalidReview(InvalidComment):
+    """A comment, reply or review with a problem in one or more fields (each field says which)."""
+
+    code = "invalid_review"
+    message = N_("Nothing was saved. Please correct the fields marked below.")

@@ -1,4 +1,4 @@
-"""Tables of mock-interview practice: the admins' question bank, sessions, takes, coach comments.
+"""Tables of mock-interview practice: the admins' question bank, sessions, takes, coach review.
 
 A :class:`PracticeSession` is one run through a set of questions by one senior. Each answer
 attempt is a :class:`PracticeTake`; the row exists (state ``recording``) before any audio
@@ -136,7 +136,9 @@ class PracticeTake(Base):
 
 
 class CoachComment(Base):
-    """A coach's note on a shared session: a comment at a moment of one answer, or a know-how tip."""
+    """A coach's note on a shared session: a comment at a moment (or a span ``at_seconds`` to
+    ``end_seconds``) of one answer, or a know-how tip. A comment on an answer reaches the senior
+    when the coach sends the answer's :class:`TakeReview`."""
 
     __tablename__ = "practice_comments"
 
@@ -150,5 +152,62 @@ class CoachComment(Base):
     coach_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     kind: Mapped[str] = mapped_column(String(10))  #: "comment" or "tip"
     at_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
+    #: the end of a span of words (None: the comment is pinned to one moment)
+    end_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
     body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CommentReply(Base):
+    """The senior's (or the coach's) answer to a comment on an answer."""
+
+    __tablename__ = "practice_comment_replies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    comment_id: Mapped[int] = mapped_column(
+        ForeignKey("practice_comments.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class TakeReview(Base):
+    """One coach's review of one answer: a rating per criterion (1-5), an overall note, and when
+    it was sent to the senior (None: a draft only the coach sees)."""
+
+    __tablename__ = "practice_reviews"
+    __table_args__ = (UniqueConstraint("take_id", "coach_id", name="uq_practice_reviews_take_coach"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    take_id: Mapped[int] = mapped_column(ForeignKey("practice_takes.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("practice_sessions.id", ondelete="CASCADE"), index=True
+    )
+    coach_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    clarity: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    structure: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    relevance: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    confidence: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class CoachLink(Base):
+    """A standing share: every practice session this senior starts is shared with this coach.
+    The senior sets it ("all my future practice") or an admin assigns the coach; the senior can
+    end it at any time."""
+
+    __tablename__ = "practice_coach_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    senior_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    coach_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    assigned_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -33,6 +33,7 @@ from interview.practice.errors import (
 from interview.practice.models import (
     FINAL_TAKE_STATES,
     TAKE_TRANSITIONS,
+    CoachLink,
     PracticeSession,
     PracticeTake,
     SessionState,
@@ -120,8 +121,14 @@ async def start_session(
     if not chosen:
         raise EmptyQuestionSet()
     async with transaction(sessions) as session:
+        standing = await session.scalar(
+            select(CoachLink.coach_id)
+            .join(User, User.id == CoachLink.coach_id)
+            .where(CoachLink.senior_id == senior.id, User.role == Role.COACH, User.is_active.is_(True))
+        )
         row = PracticeSession(
             senior_id=senior.id,
+            shared_coach_id=standing,
             set_kind=spec.kind,
             role=spec.role if spec.kind == "role" else (spec.posting.family if spec.posting else None),
             posting_id=spec.posting.id if spec.posting else None,
@@ -458,8 +465,13 @@ async def coaches(sessions: Sessions) -> list[User]:
         return list(rows.all())
 
 
-async def share(sessions: Sessions, senior: User, session_id: int, coach_id: int | None) -> None:
-    """Share the session with one coach, or stop sharing (``coach_id`` None)."""
+async def share(
+    sessions: Sessions, senior: User, session_id: int, coach_id: int | None, *, future: bool = False
+) -> None:
+    """Share the session with one coach, or stop sharing (``coach_id`` None): the coach's access to
+    its pages, answers and recordings ends with this commit. ``future``: every session this senior
+    starts from now on is shared with the same coach too (a standing share, see
+    :func:`set_standing_coach`)."""
     from interview.practice.errors import CoachNotFound
 
     if coach_id is not None and coach_id not in {c.id for c in await coaches(sessions)}:
@@ -472,6 +484,76 @@ async def share(sessions: Sessions, senior: User, session_id: int, coach_id: int
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise PracticeSessionNotFound()
+    if future and coach_id is not None:
+        await set_standing_coach(sessions, senior, senior.id, coach_id)
+    log.info("practice session %s shared with coach %s by its senior", session_id, coach_id)
+
+
+async def standing_coach(sessions: Sessions, senior_id: int) -> User | None:
+    """The coach every new session of this senior is shared with, if any."""
+    async with sessions() as session:
+        return await session.scalar(
+            select(User)
+            .join(CoachLink, CoachLink.coach_id == User.id)
+            .where(CoachLink.senior_id == senior_id)
+        )
+
+
+async def set_standing_coach(sessions: Sessions, actor: User, senior_id: int, coach_id: int | None) -> None:
+    """Share every future session of the senior with ``coach_id``, or end the standing share (None).
+
+    The senior does it for themselves; an admin assigns (or unassigns) a coach for any senior.
+    Ending it also stops sharing every session that is shared with that coach, at once.
+    """
+    from interview.practice.errors import CoachNotFound
+
+    if actor.id != senior_id and actor.role != Role.ADMIN:
+        raise PracticeSessionNotFound()
+    if coach_id is not None and coach_id not in {c.id for c in await coaches(sessions)}:
+        raise CoachNotFound()
+    async with transaction(sessions) as session:
+        senior = await session.get(User, senior_id)
+        if senior is None or senior.role != Role.SENIOR:
+            raise PracticeSessionNotFound()
+        link = await session.scalar(select(CoachLink).where(CoachLink.senior_id == senior_id))
+        if coach_id is None:
+            if link is not None:
+                await session.execute(
+                    update(PracticeSession)
+                    .where(
+                        PracticeSession.senior_id == senior_id,
+                        PracticeSession.shared_coach_id == link.coach_id,
+                    )
+                    .values(shared_coach_id=None)
+                )
+                await session.delete(link)
+        elif link is None:
+            session.add(CoachLink(senior_id=senior_id, coach_id=coach_id, assigned_by=actor.id))
+        else:
+            link.coach_id, link.assigned_by = coach_id, actor.id
+    log.info("standing coach of senior %s set to %s by user %s", senior_id, coach_id, actor.id)
+
+
+async def coach_links(sessions: Sessions, admin: User) -> list[tuple[User, User | None]]:
+    """For the admin: every active senior with their standing coach (or None), by name."""
+    if admin.role != Role.ADMIN:
+        raise PracticeSessionNotFound()
+    async with sessions() as session:
+        seniors = list(
+            await session.scalars(
+                select(User)
+                .where(User.role == Role.SENIOR, User.is_active.is_(True))
+                .order_by(User.name, User.id)
+            )
+        )
+        links = {link.senior_id: link.coach_id for link in await session.scalars(select(CoachLink))}
+        wanted = set(links.values())
+        by_id = (
+            {u.id: u for u in await session.scalars(select(User).where(User.id.in_(wanted)))}
+            if wanted
+            else {}
+        )
+    return [(s, by_id.get(links[s.id]) if s.id in links else None) for s in seniors]
 
 
 async def shared_with(sessions: Sessions, coach: User) -> list[tuple[PracticeSession, str]]:
