@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -32,12 +33,21 @@ def signaling_hooks(
     async def on_deny(room_id: int, by_user: int, candidate: int) -> None:
         await service.deny(sessions, room_id, by_user, candidate)
 
+    consenting: dict[int, asyncio.Lock] = {}
+
     async def on_consent(room_id: int, user_id: int, agree: bool) -> None:
         if user_id == service.RECORDER_USER_ID:
             return
-        everyone = await service.set_consent(sessions, room_id, user_id, agree)
-        if everyone and on_all_agreed is not None:
-            await on_all_agreed(room_id)
+        # one answer at a time per room on this node, each decided after its commit (see set_consent)
+        lock = consenting.setdefault(room_id, asyncio.Lock())
+        try:
+            async with lock:
+                everyone = await service.set_consent(sessions, room_id, user_id, agree)
+                if everyone and on_all_agreed is not None:
+                    await on_all_agreed(room_id)
+        finally:
+            if not lock.locked() and consenting.get(room_id) is lock:
+                del consenting[room_id]
 
     async def on_end(room_id: int, by_user: int) -> None:
         await service.end_room(sessions, room_id, by_user)

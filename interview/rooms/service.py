@@ -185,7 +185,10 @@ async def get_room(sessions: Sessions, room_id: int) -> Room:
 
 
 async def check_participant(sessions: Sessions, room_id: int, user_id: int) -> RoomParticipant:
-    """The participant, or :class:`NotParticipant` / :class:`RoomEnded` (the signaling ``authorize`` hook)."""
+    """The participant, or :class:`NotParticipant` / :class:`RoomEnded` (the signaling ``authorize`` hook).
+
+    A candidate the interviewer denied is no participant any more, whatever token they still hold.
+    """
     async with sessions() as session:
         room = await _room(session, room_id)
         if room.state == RoomState.ENDED:
@@ -193,6 +196,12 @@ async def check_participant(sessions: Sessions, room_id: int, user_id: int) -> R
         part = room.participant(user_id)
         if part is None:
             raise NotParticipant()
+        if part.role == ParticipantRole.CANDIDATE:
+            status = await session.scalar(
+                select(LobbyState.status).where(LobbyState.room_id == room_id, LobbyState.user_id == user_id)
+            )
+            if status == LobbyStatus.DENIED:
+                raise NotParticipant()  # a denied candidate's unexpired token no longer opens the lobby
         return part
 
 
@@ -280,14 +289,32 @@ async def end_room(sessions: Sessions, room_id: int, by_user: int | None) -> boo
 
 
 async def set_consent(sessions: Sessions, room_id: int, user_id: int, agree: bool) -> bool:
-    """Record a participant's on-screen answer; True when every participant has agreed."""
+    """Record a participant's on-screen answer; True when every participant has agreed.
+
+    "Everyone agreed" is read after the answer is committed, in a new transaction: two last answers
+    that commit side by side each read only their own change inside their transaction (SQLite has no
+    row lock to make one wait), but whichever reads last after its commit sees both. The caller
+    serialises per room so that only one of them acts on it (see ``hooks.on_consent``).
+    """
     async with transaction(sessions) as session:
         room = await _room(session, room_id, lock=True)
         part = room.participant(user_id)
         if part is None:
             raise NotParticipant()
         part.recording_consent, part.consent_at = agree, utcnow()
-        return all(p.recording_consent for p in room.participants)
+    if not agree:
+        return False
+    return await everyone_agreed(sessions, room_id)
+
+
+async def everyone_agreed(sessions: Sessions, room_id: int) -> bool:
+    """True when every participant of the room has agreed to be recorded (as committed now)."""
+    async with sessions() as session:
+        agreed = await session.scalars(
+            select(RoomParticipant.recording_consent).where(RoomParticipant.room_id == room_id)
+        )
+        answers = list(agreed)
+    return bool(answers) and all(answers)
 
 
 async def issue_recorder_token(sessions: Sessions, settings: Settings, room_id: int) -> str:

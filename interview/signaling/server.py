@@ -178,11 +178,11 @@ async def _handle(conn: Connection, msg: Any, sig: Signaling) -> None:
         conn.send(p.error("already_joined", ref=kind))
     elif kind == "leave":
         conn.close(p.CLOSE_LEFT, "left")
+    elif not conn.admitted and kind != "consent":
+        conn.send(p.error("in_lobby", ref=kind))  # a lobby peer talks to nobody but through consent
     elif kind == "media":
         event = {"type": "media", "from": conn.peer_id, "audio": msg.audio, "video": msg.video}
         await broker.publish(room, {"kind": "deliver", "msg": event, "exclude": conn.peer_id})
-    elif not conn.admitted and kind != "consent":
-        conn.send(p.error("in_lobby", ref=kind))
     elif kind in ("offer", "answer", "candidate"):
         target = await broker.peer(room, msg.to)
         if target is None or not target.admitted or target.peer_id == conn.peer_id:

@@ -56,6 +56,8 @@ class RoomsRuntime:
     local_ws_url: str | None = None
     recorders: dict[int, RoomRecorder] = field(default_factory=dict)
     tasks: dict[int, asyncio.Task[Any]] = field(default_factory=dict)
+    #: rooms whose recorder is being started on this node (between the checks and the task)
+    starting: set[int] = field(default_factory=set)
     #: the Whisper model for streaming room transcripts, loading in a thread (None: not started)
     engine_loading: asyncio.Task[Engine | None] | None = None
 
@@ -170,12 +172,18 @@ async def start_recorder(app: web.Application, room_id: int) -> bool:
     task = runtime.tasks.get(room_id)
     if task is not None and not task.done():
         return False
-    if any(p.role == "recorder" for p in await sig.broker.peers(room_id)):
-        return False  # another node records it already
-    if runtime.local_ws_url is None:
-        log.error("room %s: cannot record, this node's address is not known yet", room_id)
-        return False
-    token = await service.issue_recorder_token(sessions, runtime.settings, room_id)
+    if room_id in runtime.starting:
+        return False  # a start for this room is under way on this node
+    runtime.starting.add(room_id)
+    try:
+        if any(p.role == "recorder" for p in await sig.broker.peers(room_id)):
+            return False  # another node records it already
+        if runtime.local_ws_url is None:
+            log.error("room %s: cannot record, this node's address is not known yet", room_id)
+            return False
+        token = await service.issue_recorder_token(sessions, runtime.settings, room_id)
+    finally:
+        runtime.starting.discard(room_id)
 
     preload_transcription(app)
 

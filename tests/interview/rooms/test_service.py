@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -124,6 +125,10 @@ async def test_denied_candidate_gets_no_new_token(
     await service.deny(sessions, room.id, people.boss.id, people.senior.id)
     with pytest.raises(NotParticipant):
         await service.issue_join_token(sessions, settings, room.id, people.senior)
+    # the token issued before the denial is refused when it is used to join again
+    with pytest.raises(NotParticipant):
+        await service.check_participant(sessions, room.id, people.senior.id)
+    await service.check_participant(sessions, room.id, people.boss.id)
     assert (await service.get_room(sessions, room.id)).state == RoomState.OPEN
 
 
@@ -214,3 +219,15 @@ async def test_recent_rooms_newest_first_with_participants(sessions: Sessions, p
     # participants are loaded: readable after the session has closed
     assert {p.user_id for p in recent[0].participants} == {people.senior.id, people.boss.id, people.hr.id}
     assert [r.id for r in await service.recent_rooms(sessions)] == [r.id for r in reversed(rooms)]
+
+
+async def test_consents_sent_at_once_still_find_everyone_agreed(sessions: Sessions, people: People) -> None:
+    """Two last consents that commit side by side: one of them must see that everyone agreed."""
+    for _ in range(3):
+        room = await _room(sessions, people)
+        assert await service.set_consent(sessions, room.id, people.boss.id, True) is False
+        results = await asyncio.gather(
+            service.set_consent(sessions, room.id, people.senior.id, True),
+            service.set_consent(sessions, room.id, people.hr.id, True),
+        )
+        assert any(results), results

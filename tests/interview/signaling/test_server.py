@@ -180,6 +180,18 @@ async def test_lobby_deny(client: Any, token: Any, calls: list) -> None:
     assert (await i.expect("error"))["code"] == "peer_not_found"
 
 
+async def test_lobby_peer_cannot_send_media_state(client: Any, token: Any) -> None:
+    i, _ = await join(client, WS, token(1))
+    c, _ = await join(client, WS, token(2, role=C))
+    await i.expect("lobby_request")
+    await c.send({"type": "media", "audio": False, "video": False})
+    error = await c.expect("error")
+    assert error["code"] == "in_lobby" and error["ref"] == "media"
+    # the interviewer got nothing from the lobby: the next thing it hears is its own pong
+    await i.send({"type": "ping", "id": 7})
+    assert (await i.recv())["type"] == "pong"
+
+
 async def test_leave_tells_the_others(client: Any, token: Any, calls: list) -> None:
     a, _ = await join(client, WS, token(1))
     b, _ = await join(client, WS, token(2))

@@ -185,7 +185,10 @@ export class Room {
       if (lobby) lobby.hidden = false;
       this.status("lobby_wait");
     });
-    on("admitted", (msg) => this.enterRoom(msg.peers));
+    on("admitted", (msg) => {
+      this.enterRoom(msg.peers);
+      this.sendMediaState(); // the server refuses media state from the lobby: tell it now
+    });
     on("denied", () => this.finish("denied"));
     on("lobby_request", (p) => this.addLobbyEntry(p));
     on("peer_joined", (p) => {
@@ -485,6 +488,7 @@ export class Room {
   }
 
   sendMediaState() {
+    if (this.root.dataset.state !== "in-room") return; // nobody hears the lobby (see docs/signaling.md)
     this.signal.send({ type: "media", audio: this.audioOn, video: this.videoOn });
   }
 
