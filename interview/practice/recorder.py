@@ -5,7 +5,9 @@ exchange (aiortc gathers its ICE candidates before answering). The peer always d
 incoming tracks; between an answer's start and stop markers it keeps the audio, resampled to
 16 kHz mono, and feeds it to a :class:`~interview.transcribe.streaming.StreamingTranscriber`
 while the senior speaks, so only the last utterance is left to transcribe when the answer ends.
-Video, when sent, is written per take to WebM by aiortc's MediaRecorder.
+When the camera is on too, the answer's audio and pictures are written together to one WebM per
+take (:mod:`interview.practice.takefile`), both starting at zero, so the transcript's word times
+are the file's times.
 
 When the answer ends, the WAV file is written and the feedback computed in worker threads;
 the take moves ``recording -> processing -> done`` (or ``failed``). A connection that drops
@@ -21,13 +23,11 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import av
 import numpy as np
 from aiortc import MediaStreamTrack, RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSessionDescription
-from aiortc.contrib.media import MediaRecorder
 from aiortc.mediastreams import MediaStreamError
 
 from core.accounts import User
@@ -43,6 +43,7 @@ from interview.practice.errors import (
 from interview.practice.models import PracticeTake, TakeState
 from interview.practice.questions import Question
 from interview.practice.storage import SAMPLE_RATE, Storage
+from interview.practice.takefile import TakeWriter
 from interview.transcribe.engine import Engine
 from interview.transcribe.streaming import StreamingTranscriber
 
@@ -69,31 +70,10 @@ class ActiveTake:
     transcriber: StreamingTranscriber
     pcm: list[np.ndarray] = field(default_factory=list)
     samples: int = 0
-    video: _FrameQueue | None = None
-    video_recorder: MediaRecorder | None = None
+    #: the answer's WebM (audio and video from zero) when the camera is on
+    media: TakeWriter | None = None
     stopping: bool = False
     started: float = field(default_factory=time.monotonic)
-
-
-class _FrameQueue(MediaStreamTrack):
-    """A video track fed by the pump while an answer is recorded (frames dropped when full)."""
-
-    kind = "video"
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.queue: asyncio.Queue[Any] = asyncio.Queue(maxsize=90)
-
-    def put(self, frame: Any) -> None:
-        with contextlib.suppress(asyncio.QueueFull):
-            self.queue.put_nowait(frame)
-
-    async def recv(self) -> Any:
-        frame = await self.queue.get()
-        if frame is None:
-            self.stop()
-            raise MediaStreamError
-        return frame
 
 
 @dataclass
@@ -220,11 +200,7 @@ class PracticeRecorder:
             ),
         )
         if peer.video and take.video_file:
-            active.video = _FrameQueue()
-            recorder = await asyncio.to_thread(_open_video, self.storage.path(take.video_file))
-            recorder.addTrack(active.video)
-            await recorder.start()
-            active.video_recorder = recorder
+            active.media = TakeWriter(self.storage.path(take.video_file))
         peer.active = active
         return take
 
@@ -257,13 +233,14 @@ class PracticeRecorder:
         )
         if moved is None:  # deleted meanwhile, or abandoned by a dropped connection
             active.transcriber.abort()
-            await self._stop_video(active)
+            await self._discard_media(active)
             return
         try:
-            await self._stop_video(active)
             pcm = np.concatenate(active.pcm) if active.pcm else np.zeros(0, np.int16)
-            transcript, _path = await asyncio.gather(
-                active.transcriber.finish(), asyncio.to_thread(self.storage.write_wav, moved.audio_file, pcm)
+            transcript, _path, video = await asyncio.gather(
+                active.transcriber.finish(),
+                asyncio.to_thread(self.storage.write_wav, moved.audio_file, pcm),
+                self._close_media(active),
             )
             feedback = await asyncio.to_thread(_analyze, pcm, transcript, active.question, active.language)
         except Exception:
@@ -275,6 +252,7 @@ class PracticeRecorder:
                 error=N_("We could not analyse this answer. Please answer again."),
             )
             return
+        extra = {} if video or moved.video_file is None else {"video_file": None}  # the WAV plays instead
         done = await service.move_take(
             self.sessions,
             active.take_id,
@@ -282,20 +260,32 @@ class PracticeRecorder:
             transcript=transcript.to_dict(),
             feedback=feedback,
             duration=len(pcm) / SAMPLE_RATE,
+            **extra,
         )
         if done is None:  # deleted while it was analysed: leave no file behind
             await self.storage.aremove([moved.audio_file, moved.video_file])
         elif self.on_done is not None:
             await self.on_done(done)
 
-    async def _stop_video(self, active: ActiveTake) -> None:
-        if active.video is not None:
-            active.video.put(None)
-            active.video = None
-        if active.video_recorder is not None:
-            rec, active.video_recorder = active.video_recorder, None
-            with contextlib.suppress(Exception):
-                await rec.stop()
+    async def _close_media(self, active: ActiveTake) -> bool:
+        """Finish the answer's WebM; False when there is none (no camera, or it could not be written)."""
+        writer, active.media = active.media, None
+        if writer is None:
+            return False
+        written = await writer.close()
+        log.info(
+            "take %s: video %s (%d frames, %d dropped)",
+            active.take_id,
+            "written" if written else "not written",
+            writer.frames_written,
+            writer.frames_dropped,
+        )
+        return written
+
+    async def _discard_media(self, active: ActiveTake) -> None:
+        writer, active.media = active.media, None
+        if writer is not None:
+            await writer.discard()
 
     async def _abandon(self, peer: PracticePeer, reason: str) -> None:
         active, peer.active = peer.active, None
@@ -303,7 +293,7 @@ class PracticeRecorder:
             return
         log.info("take %s abandoned: %s", active.take_id, reason)
         active.transcriber.abort()
-        await self._stop_video(active)
+        await self._discard_media(active)
         take = await service.move_take(self.sessions, active.take_id, TakeState.ABANDONED)
         if take is not None:
             await self.storage.aremove([take.audio_file, take.video_file])
@@ -323,6 +313,8 @@ class PracticeRecorder:
                     active.pcm.append(pcm)
                     active.samples += len(pcm)
                     active.transcriber.feed(pcm)
+                    if active.media is not None:
+                        active.media.add_audio(pcm, time.monotonic())
         except MediaStreamError:
             pass
         except asyncio.CancelledError:
@@ -335,8 +327,13 @@ class PracticeRecorder:
             while True:
                 frame = await track.recv()
                 active = peer.active
-                if active is not None and active.video is not None and not active.stopping:
-                    active.video.put(frame)
+                if (
+                    active is not None
+                    and active.media is not None
+                    and isinstance(frame, av.VideoFrame)
+                    and active.samples < active.limit_samples
+                ):
+                    active.media.add_video(frame, time.monotonic())
         except MediaStreamError:
             pass
         except asyncio.CancelledError:
@@ -373,11 +370,6 @@ class PracticeRecorder:
         """Wait for the answers being analysed (for tests and benchmarks)."""
         if self._work:
             await asyncio.wait(set(self._work))
-
-
-def _open_video(path: Path) -> MediaRecorder:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return MediaRecorder(str(path), format="webm")
 
 
 def _analyze(

@@ -202,13 +202,26 @@ async def test_another_seniors_session_cannot_be_recorded(
         await pc.close()
 
 
-async def test_video_is_recorded_per_answer_when_the_camera_is_on(
+def _onset(samples: np.ndarray, rate: int, first: float = 0.0) -> float:
+    """When speech starts: the first 20 ms window louder than a quiet room."""
+    window = rate // 50
+    n = len(samples) // window
+    rms = np.sqrt((samples[: n * window].astype(np.float64).reshape(n, window) ** 2).mean(axis=1))
+    loud = np.flatnonzero(rms > 0.05 * rms.max())
+    assert len(loud), "no sound at all"
+    return first + float(loud[0]) * window / rate
+
+
+async def test_each_answer_with_the_camera_on_is_one_file_with_sound_from_zero(
     db: async_sessionmaker[AsyncSession],
     recorder: PracticeRecorder,
     seniors: tuple[User, User],
     data_dir: Path,
     answer_pcm: np.ndarray,
 ) -> None:
+    """The WebM of an answer (here the second of the connection, where aiortc's MediaRecorder
+    started at the connection's clock) holds the audio and the pictures, both from zero, as long
+    as the answer, with the speech at the same moment as in the WAV the transcript was made from."""
     import av
     from aiortc import RTCPeerConnection
     from aiortc.mediastreams import VideoStreamTrack
@@ -222,27 +235,47 @@ async def test_video_is_recorded_per_answer_when_the_camera_is_on(
     await pc.setLocalDescription(await pc.createOffer())
     answer = await recorder.connect(senior, sid, pc.localDescription.sdp, "offer")
     await pc.setRemoteDescription(RTCSessionDescription(sdp=answer, type="answer"))
+    storage = Storage(data_dir)
     try:
         await wait_until(
             lambda: recorder.connected(sid) and recorder.peers[sid].video,
             within=20,
             message="no video from the peer",
         )
-        take = await recorder.start_take(senior, sid, 2)
-        assert take.video_file is not None
-        track.say(answer_pcm[: 48000 * 3])
-        await track.wait_spoken()
-        await recorder.stop_take(senior, sid, take.id)
-        await recorder.wait_idle()
+        for index in (2, 1):  # two answers on one connection: the second starts seconds into it
+            take = await recorder.start_take(senior, sid, index)
+            assert take.video_file is not None
+            track.say(answer_pcm[: 48000 * 3])
+            await track.wait_spoken()
+            await recorder.stop_take(senior, sid, take.id)
+            await recorder.wait_idle()
         done = await _take(db, take.id)
-        assert done.state == TakeState.DONE
-        storage = Storage(data_dir)
-        video = storage.path(done.video_file)  # type: ignore[arg-type]
+        assert done.state == TakeState.DONE, done.error
+        assert done.video_file is not None and done.duration is not None
+        video = storage.path(done.video_file)
         with av.open(str(video)) as container:
-            frames = sum(1 for _ in container.decode(video=0))
-        assert frames >= 10, frames
+            assert [s.type for s in container.streams] == ["video", "audio"]
+            start = container.start_time / av.time_base
+            length = container.duration / av.time_base  # type: ignore[operator]
+            assert -0.05 <= start <= 0.1, start  # not ~141 s
+            assert abs(length - done.duration) < 0.3, (length, done.duration)
+            times = [float(f.time) for f in container.decode(video=0) if f.time is not None]
+        assert len(times) >= 30, len(times)
+        assert times[0] < 0.5 and times[-1] > done.duration - 1.0, (times[0], times[-1], done.duration)
+        with av.open(str(video)) as container:
+            frames = list(container.decode(audio=0))
+            rate = frames[0].sample_rate
+            sound = np.concatenate([f.to_ndarray().reshape(-1) for f in frames])
+            first = float(frames[0].time or 0.0)
+        assert len(sound) / rate == pytest.approx(done.duration, abs=0.3)
+        with wave.open(str(storage.path(done.audio_file))) as w:
+            wav = np.frombuffer(w.readframes(w.getnframes()), np.int16)
+        assert (
+            abs(_onset(sound, rate, first) - _onset(wav, 16000)) < 0.1
+        )  # the words are where the WAV has them
         await service.delete_take(db, storage, senior, sid, take.id)
         assert not video.exists() and not storage.path(done.audio_file).exists()
+        assert not list(video.parent.glob("*.part"))
     finally:
         await pc.close()
 
