@@ -8,7 +8,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from core.config import Settings
-from web.rooms import admin, routes, runtime
+from web.rooms import admin, recordings, routes, runtime
 from web.rooms.i18n import ROOM_STATE_LABELS
 
 
@@ -17,4 +17,5 @@ def setup(app: web.Application, settings: Settings) -> None:
     env.globals["room_state_labels"] = ROOM_STATE_LABELS
     app.router.add_routes(routes.routes)
     app.router.add_routes(admin.routes)
+    app.router.add_routes(recordings.routes)
     runtime.setup_runtime(app, settings)

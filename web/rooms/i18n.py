@@ -40,6 +40,7 @@ ROOM_JS_TEXT: dict[str, str] = {
     "peer_joined": N_("%(name)s joined."),
     "peer_left": N_("%(name)s left."),
     "recording_started": N_("Recording has started."),
+    "recording_stopped": N_("Recording has stopped."),
     "consent_given": N_("A participant agreed to recording."),
     "consent_declined": N_("A participant did not agree to recording."),
     "quality_good": N_("Connection: good"),

@@ -1,4 +1,5 @@
-"""Interview room pages: my interviews, the room itself, its join token, scorecard and recordings.
+"""Interview room pages: my interviews, the room itself, its join token and the scorecard (recordings:
+:mod:`web.rooms.recordings`).
 
 The room page is the browser client of docs/signaling.md (``room.js``); this module only
 renders it and hands out join tokens. Admins create rooms in :mod:`web.rooms.admin`.
@@ -6,9 +7,7 @@ renders it and hands out join tokens. Admins create rooms in :mod:`web.rooms.adm
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from aiohttp import web
 
@@ -18,7 +17,7 @@ from core.errors import AllWorkError
 from core.i18n import N_
 from interview.rooms import scorecards, service
 from interview.rooms.errors import RoomNotFound
-from interview.rooms.models import ParticipantRole, Recording, Room, Scorecard
+from interview.rooms.models import ParticipantRole, Room, Scorecard
 from interview.signaling.turn import ice_servers
 from matching.criteria import ANCHORS, Criterion
 from web.forms import Form
@@ -101,18 +100,6 @@ class ScorecardPage:
     recommendations: list[tuple[str, str]]
     submitted: Scorecard | None = None
     cards: list[CardView] = field(default_factory=list)
-
-
-@dataclass
-class RecordingView:
-    recording: Recording
-    name: str
-
-
-@dataclass
-class RecordingsPage:
-    room: Room
-    recordings: list[RecordingView] = field(default_factory=list)
 
 
 def _room_id(request: web.Request) -> int:
@@ -274,27 +261,3 @@ async def scorecard_submit(request: web.Request) -> web.Response:
         return await render(request, "rooms/scorecard.html", page, status=exc.status)
     await flash(request, _("Thank you. Your scorecard is saved."))
     raise web.HTTPSeeOther(f"/rooms/{room.id}/scorecard")
-
-
-@routes.get("/rooms/{room_id}/recordings", name="room_recordings")
-@requires(*PARTICIPANT_ROLES)
-async def recordings_page(request: web.Request) -> web.Response:
-    user, room, _role = await _participant_room(request)
-    sessions = request.app[SESSIONS]
-    recs = await service.recordings_for(sessions, room.id, user)
-    names = await _names(request, room)
-    by_part = {p.id: names.get(p.user_id, "") for p in room.participants}
-    views = [RecordingView(r, by_part.get(r.participant_id, "")) for r in recs]
-    return await render(request, "rooms/recordings.html", RecordingsPage(room, views))
-
-
-@routes.get("/rooms/{room_id}/recordings/{rec_id:\\d+}", name="room_recording_file")
-@requires(*PARTICIPANT_ROLES)
-async def recording_file(request: web.Request) -> web.StreamResponse:
-    user, room, _role = await _participant_room(request)
-    rec = await service.get_recording(request.app[SESSIONS], int(request.match_info["rec_id"]), user)
-    path = Path(rec.path)
-    if rec.room_id != room.id or not await asyncio.to_thread(path.is_file):
-        raise RoomNotFound()
-    kind = "audio/ogg" if path.suffix == ".ogg" else "video/webm"
-    return web.FileResponse(path, headers={"Content-Type": kind, "Cache-Control": "private, no-store"})

@@ -197,12 +197,14 @@ export class Room {
       if (known && p.resumed) return; // its signaling reconnected; the media never stopped
       if (known) this.dropPeer(p.peer);
       this.addPeer(p, { offer: true }); // the one already in the room makes the first offer
+      if (p.role === "recorder") return; // the recorder is no person: the "recording" sign says it is here
       this.status("peer_joined", { name: p.name });
       this.sendMediaState();
     });
     on("peer_left", (p) => {
       this.removeLobbyEntry(p.peer);
-      if (this.peers.has(p.peer)) this.status("peer_left", { name: this.peers.get(p.peer).info.name });
+      const gone = this.peers.get(p.peer);
+      if (gone && gone.info.role !== "recorder") this.status("peer_left", { name: gone.info.name });
       this.dropPeer(p.peer);
     });
     on("offer", (m) => this.onDescription(m.from, { type: "offer", sdp: m.sdp }));
@@ -241,7 +243,9 @@ export class Room {
     // after a signaling reconnection keep the connections to peers still there
     for (const id of [...this.peers.keys()]) if (!wanted.has(id)) this.dropPeer(id);
     for (const p of peers) if (!this.peers.has(p.peer)) this.addPeer(p, { offer: false });
-    this.status(peers.length ? "in_room" : "waiting_for_others");
+    const people = peers.filter((p) => p.role !== "recorder");
+    this.status(people.length ? "in_room" : "waiting_for_others");
+    this.showRecording();
   }
 
   // --- perfect negotiation (W3C WebRTC 1.0, section 10.7) ---------------------------------------
@@ -307,7 +311,7 @@ export class Room {
         peer.failedTimer = setTimeout(() => pc.iceConnectionState === "disconnected" && pc.restartIce(), 4000);
       }
     };
-    if (isRecorder) this.status("recording_started");
+    if (isRecorder) this.showRecording();
     const early = this.early.get(info.peer);
     if (early) {
       this.early.delete(info.peer);
@@ -415,6 +419,18 @@ export class Room {
     peer.pc.close();
     if (peer.tile) peer.tile.remove();
     this.peers.delete(id);
+    if (peer.info.role === "recorder") this.showRecording();
+  }
+
+  // the "recording" sign (red dot and words) while the server's recorder is in the room, on every screen;
+  // each change is also said in the status line (read out by screen readers)
+  showRecording() {
+    const on = !this.left && [...this.peers.values()].some((p) => p.info.role === "recorder");
+    const sign = $("#recording-indicator");
+    if (!sign || sign.hidden === !on) return;
+    sign.hidden = !on;
+    this.root.dataset.recording = on ? "on" : "off";
+    this.status(on ? "recording_started" : "recording_stopped");
   }
 
   // --- page pieces -------------------------------------------------------------------------------
@@ -596,6 +612,9 @@ export class Room {
     for (const id of [...this.peers.keys()]) this.dropPeer(id);
     if (this.stream) this.stream.getTracks().forEach((t) => t.stop());
     this.root.dataset.state = "ended";
+    const sign = $("#recording-indicator");
+    if (sign) sign.hidden = true;
+    this.root.dataset.recording = "off";
     this.status(reason);
   }
 }
