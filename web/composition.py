@@ -13,6 +13,8 @@ from types import ModuleType
 
 import core
 import core.schema
+import interview.knowhow
+import interview.knowhow.schema
 import interview.practice
 import interview.practice.schema
 import interview.rooms
@@ -36,6 +38,7 @@ SCHEMA: tuple[SchemaPart, ...] = (
     interview.rooms.schema.PART,
     interview.practice.schema.PART,
     interview.scheduling.schema.PART,
+    interview.knowhow.schema.PART,
 )
 
 
@@ -56,6 +59,7 @@ CATALOGUES: tuple[Path, ...] = tuple(
         interview.rooms,
         interview.practice,
         interview.scheduling,
+        interview.knowhow,
         web,
     )
 )

@@ -24,7 +24,7 @@ DEMO_ACCOUNTS = (
     (Role.SCHEDULER, "scheduler@demo.allwork.kr", "최민호 매니저"),
     (Role.ADMIN, "admin@demo.allwork.kr", "관리자"),
 )
-DEMO_MODULES = ("matching.demo", "interview.practice.demo")
+DEMO_MODULES = ("matching.demo", "interview.practice.demo", "interview.knowhow.demo")
 
 
 def _password() -> str:
