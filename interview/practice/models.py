@@ -133,6 +133,10 @@ class PracticeTake(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     feedback_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: the server process recording or analysing the take renews this while it works; a take still
+    #: ``recording`` or ``processing`` after its lease ran out was interrupted (service.recover_interrupted)
+    lease_node: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class CoachComment(Base):

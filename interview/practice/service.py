@@ -9,12 +9,15 @@ Take state changes follow :data:`~interview.practice.models.TAKE_TRANSITIONS` an
 from __future__ import annotations
 
 import logging
+import os
+import socket
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from core.accounts import Role, User
 from core.clock import utcnow
@@ -304,12 +307,15 @@ async def begin_take(
                 )
             ).all()
         )
+        now = utcnow()
         for t in takes:
             if t.state == TakeState.RECORDING:
                 log.info("take %s: %s -> %s (a new answer started)", t.id, t.state, TakeState.ABANDONED)
                 t.state = TakeState.ABANDONED
-                t.ended_at = utcnow()
+                t.ended_at = now
                 stale_files += [t.audio_file, t.video_file]
+            elif t.state == TakeState.PROCESSING and _lease_lapsed(t, now):
+                _repair(t)  # its server stopped while analysing it: the answer is given back
         mine = [t for t in takes if t.question_index == index]
         if sum(1 for t in mine if t.state in COUNTED_TAKE_STATES) >= 1 + row.max_retakes:
             raise NoRetakesLeft()
@@ -323,6 +329,8 @@ async def begin_take(
             state=TakeState.RECORDING,
             audio_file=audio,
             video_file=video_file if video else None,
+            lease_node=NODE_ID,
+            lease_until=now + LEASE,
         )
         session.add(take)
         row.current_index = index
@@ -352,42 +360,74 @@ async def move_take(sessions: Sessions, take_id: int, new: TakeState, **values: 
             setattr(take, key, value)
         if new in (TakeState.PROCESSING, TakeState.ABANDONED) and take.ended_at is None:
             take.ended_at = utcnow()
+        if new == TakeState.PROCESSING:
+            take.lease_node, take.lease_until = NODE_ID, utcnow() + LEASE
         if new == TakeState.DONE:
             take.feedback_at = utcnow()
     log.info("take %s: %s -> %s", take_id, old, new)
     return take
 
 
-#: a take still recording or processing after this long was left by a server that stopped
-#: (the longest answer is 5 minutes; analysis takes seconds). Younger ones may belong to
-#: another server node that is still working on them.
-STALE_AFTER = timedelta(minutes=15)
+#: this server process, as named in the leases of the takes it records and analyses
+NODE_ID = f"{socket.gethostname()[:40]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+#: how long a take's lease lasts; the process renews its leases every third of it
+#: (:func:`renew_leases`), so a take whose lease ran out belongs to a process that stopped
+LEASE = timedelta(seconds=30)
+_UNFINISHED = (TakeState.RECORDING, TakeState.PROCESSING)
 
 
-async def recover_interrupted(
-    sessions: Sessions, storage: Storage, *, stale_after: timedelta = STALE_AFTER
-) -> int:
-    """At start-up: takes a stopped server left recording or processing are abandoned or failed."""
-    cutoff = utcnow() - stale_after
+def _lease_lapsed(take: PracticeTake, now: datetime) -> bool:
+    return take.lease_node != NODE_ID and (take.lease_until is None or take.lease_until < now)
+
+
+def _repair(take: PracticeTake) -> None:
+    """An interrupted take: a recording one is abandoned, one being analysed failed."""
+    if take.state == TakeState.RECORDING:
+        take.state = TakeState.ABANDONED
+    else:
+        take.state = TakeState.FAILED
+        take.error = N_("The server stopped while this answer was being analysed. Please answer again.")
+    take.ended_at = take.ended_at or utcnow()
+    take.lease_until = None
+    log.info("take %s: interrupted (its lease ran out), now %s", take.id, take.state)
+
+
+async def renew_leases(sessions: Sessions, *, node: str = NODE_ID) -> int:
+    """Extend the leases of the unfinished takes this process is working on; returns their number."""
+    async with transaction(sessions) as session:
+        result = await session.execute(
+            update(PracticeTake)
+            .where(PracticeTake.lease_node == node, PracticeTake.state.in_(_UNFINISHED))
+            .values(lease_until=utcnow() + LEASE)
+            .execution_options(synchronize_session=False)
+        )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def recover_interrupted(sessions: Sessions, storage: Storage, *, now: datetime | None = None) -> int:
+    """Takes left recording or processing by a server process that stopped are abandoned or failed.
+
+    Run at start-up and then every few seconds: a take whose lease ran out is repaired whatever
+    its age; a take whose lease another live process keeps renewing is left alone, and this
+    process never repairs its own takes (its recorder finishes them).
+    """
+    at = now or utcnow()
     async with transaction(sessions) as session:
         stale = list(
             (
                 await session.scalars(
-                    select(PracticeTake).where(
-                        PracticeTake.state.in_([TakeState.RECORDING, TakeState.PROCESSING]),
-                        PracticeTake.started_at < cutoff,
+                    select(PracticeTake)
+                    .where(
+                        PracticeTake.state.in_(_UNFINISHED),
+                        or_(PracticeTake.lease_until.is_(None), PracticeTake.lease_until < at),
+                        or_(PracticeTake.lease_node.is_(None), PracticeTake.lease_node != NODE_ID),
                     )
+                    .with_for_update(skip_locked=True)
                 )
             ).all()
         )
         for take in stale:
-            if take.state == TakeState.RECORDING:
-                take.state = TakeState.ABANDONED
-            else:
-                take.state = TakeState.FAILED
-                take.error = N_(
-                    "The server stopped while this answer was being analysed. Please answer again."
-                )
+            _repair(take)
     if stale:
         await storage.aremove(
             f for t in stale if t.state == TakeState.ABANDONED for f in (t.audio_file, t.video_file)
@@ -424,8 +464,8 @@ async def delete_take(
         take = await session.get(PracticeTake, take_id)
         if take is None or take.session_id != session_id:
             raise TakeNotFound()
-        if take.state not in FINAL_TAKE_STATES:
-            raise TakeInProgress()
+        if take.state not in FINAL_TAKE_STATES and not _lease_lapsed(take, utcnow()):
+            raise TakeInProgress()  # still being recorded or analysed by a live server process
         files = (take.audio_file, take.video_file)
         await session.delete(take)
     await storage.aremove(files)

@@ -9,17 +9,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
 from aiohttp import web
 
+from core.db import Sessions
 from interview.practice import bank, service
 from interview.practice.questions import bank_labels
 from interview.practice.recorder import PracticeRecorder
 from interview.practice.storage import Storage
 from interview.transcribe.engine import Engine, load_engine
 from web.keys import SESSIONS, SETTINGS
+
+log = logging.getLogger(__name__)
 
 RECORDER = web.AppKey("practice_recorder", PracticeRecorder)
 STORAGE = web.AppKey("practice_storage", Storage)
@@ -29,6 +33,18 @@ STORAGE = web.AppKey("practice_storage", Storage)
 def labels() -> dict[str, Any]:
     """Category and job-family names in both languages (read once per process)."""
     return bank_labels()
+
+
+async def _keep_leases(sessions: Sessions, storage: Storage) -> None:
+    """Renew this process's take leases and repair takes whose process stopped (see service.LEASE)."""
+    period = service.LEASE.total_seconds() / 3
+    while True:
+        await asyncio.sleep(period)
+        try:
+            await service.renew_leases(sessions)
+            await service.recover_interrupted(sessions, storage)
+        except Exception:  # the database may be away for a moment: try again next round
+            log.exception("practice: renewing take leases failed")
 
 
 async def practice_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -41,6 +57,7 @@ async def practice_ctx(app: web.Application) -> AsyncIterator[None]:
     with contextlib.suppress(Exception):  # the bank is seeded on first use otherwise
         await bank.ensure_seeded(sessions)
     await service.recover_interrupted(sessions, storage)
+    leases = asyncio.create_task(_keep_leases(sessions, storage), name="practice-leases")
     loading: list[asyncio.Task[Engine]] = []
 
     async def engine() -> Engine:
@@ -53,6 +70,9 @@ async def practice_ctx(app: web.Application) -> AsyncIterator[None]:
     app[RECORDER] = PracticeRecorder(sessions, storage, engine, ice_urls=ice)
     yield
     await app[RECORDER].close_all()
+    leases.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await leases
     for task in loading:
         with contextlib.suppress(BaseException):
             await task

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from core.accounts import User, create_user, validate_account
+from core.clock import utcnow
 from core.db import Sessions
 from core.errors import InvalidInput
 from interview.practice import coach, service
@@ -20,6 +21,7 @@ from interview.practice.errors import (
     InvalidComment,
     NoRetakesLeft,
     PracticeSessionNotFound,
+    TakeInProgress,
 )
 from interview.practice.models import CoachComment, PracticeTake, TakeState
 from interview.practice.postings import PostingChoice
@@ -152,19 +154,76 @@ async def test_retakes_are_limited_and_the_last_answer_counts(sessions: Sessions
         await service.set_position(sessions, senior, row.id, 4)
 
 
-async def test_interrupted_takes_are_recovered_at_start_up(sessions: Sessions, data_dir: Path) -> None:
+async def _lease(sessions: Sessions, take_id: int, node: str, until: timedelta) -> None:
+    """Hand the take's lease to ``node`` (another server process), running out ``until`` from now."""
+    async with sessions() as s, s.begin():
+        take = await s.get(PracticeTake, take_id)
+        assert take is not None
+        take.lease_node, take.lease_until = node, utcnow() + until
+
+
+async def _state(sessions: Sessions, take_id: int) -> PracticeTake:
+    async with sessions() as s:
+        take = await s.get(PracticeTake, take_id)
+    assert take is not None
+    return take
+
+
+async def test_interrupted_takes_are_repaired_when_their_lease_runs_out(
+    sessions: Sessions, data_dir: Path
+) -> None:
     storage = Storage(data_dir)
     senior = await _user(sessions, "kim@example.com")
     row = await service.start_session(
-        sessions, senior, service.SetSpec("general", count=3), language="ko", title="x"
+        sessions, senior, service.SetSpec("general", count=3), language="ko", title="x", max_retakes=0
     )
     recording, _q, _l = await service.begin_take(sessions, storage, senior, row.id, 0, video=False)
-    # a young take may belong to another server node that is still recording it
+    stored = await _state(sessions, recording.id)
+    assert stored.lease_node == service.NODE_ID and stored.lease_until is not None
+    # this process's own takes are never repaired: its recorder finishes them
+    assert await service.recover_interrupted(sessions, storage, now=utcnow() + timedelta(hours=1)) == 0
+    assert await service.renew_leases(sessions) == 1
+    # another live process holds the take: left alone, and it cannot be deleted meanwhile
+    await _lease(sessions, recording.id, "node-b", timedelta(seconds=20))
     assert await service.recover_interrupted(sessions, storage) == 0
-    assert await service.recover_interrupted(sessions, storage, stale_after=timedelta(0)) == 1
+    with pytest.raises(TakeInProgress):
+        await service.delete_take(sessions, storage, senior, row.id, recording.id)
+    # that process stopped: however young the take, it is abandoned once the lease has run out
+    await _lease(sessions, recording.id, "node-b", timedelta(seconds=-1))
+    assert await service.recover_interrupted(sessions, storage) == 1
+    assert (await _state(sessions, recording.id)).state == TakeState.ABANDONED
+    assert await service.recover_interrupted(sessions, storage) == 0
+
+    # a take whose analysis was cut off fails and gives its answer back
+    analysed, _q, _l = await service.begin_take(sessions, storage, senior, row.id, 1, video=False)
+    assert await service.move_take(sessions, analysed.id, TakeState.PROCESSING)
+    await _lease(sessions, analysed.id, "node-b", timedelta(seconds=-1))
+    assert await service.recover_interrupted(sessions, storage) == 1
+    failed = await _state(sessions, analysed.id)
+    assert failed.state == TakeState.FAILED and failed.error
+
+
+async def test_a_stuck_take_can_be_deleted_or_answered_again(sessions: Sessions, data_dir: Path) -> None:
+    storage = Storage(data_dir)
+    senior = await _user(sessions, "kim@example.com")
+    row = await service.start_session(
+        sessions, senior, service.SetSpec("general", count=3), language="ko", title="x", max_retakes=0
+    )
+    stuck, _q, _l = await service.begin_take(sessions, storage, senior, row.id, 0, video=False)
+    assert await service.move_take(sessions, stuck.id, TakeState.PROCESSING)
+    await _lease(sessions, stuck.id, "crashed-node", timedelta(seconds=-1))
+    # no retakes allowed, yet the answer the crash swallowed does not count: answering again works
+    again, _q, _l = await service.begin_take(sessions, storage, senior, row.id, 0, video=False)
+    assert (await _state(sessions, stuck.id)).state == TakeState.FAILED
+    assert again.attempt == 2
+    # and a take stuck while recording can be deleted, with its files
+    await _lease(sessions, again.id, "crashed-node", timedelta(seconds=-1))
+    storage.path(again.audio_file).parent.mkdir(parents=True, exist_ok=True)
+    storage.path(again.audio_file).write_bytes(b"RIFF")
+    await service.delete_take(sessions, storage, senior, row.id, again.id)
+    assert not storage.path(again.audio_file).exists()
     async with sessions() as s:
-        assert (await s.get(PracticeTake, recording.id)).state == TakeState.ABANDONED  # type: ignore[union-attr]
-    assert await service.recover_interrupted(sessions, storage, stale_after=timedelta(0)) == 0
+        assert await s.get(PracticeTake, again.id) is None
 
 
 async def test_only_the_owner_reaches_a_session(sessions: Sessions, data_dir: Path) -> None:
