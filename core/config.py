@@ -85,9 +85,6 @@ class Settings(BaseSettings):
     max_audio_seconds: int = Field(
         default=3600, ge=1, description="Longest audio accepted for transcription."
     )
-    max_upload_bytes: int = Field(
-        default=200 * 1024 * 1024, ge=1024, description="Largest uploaded recording."
-    )
 
     # --- live rooms ----------------------------------------------------------------------------
     stun_urls: str = Field(default="", description="Comma-separated stun: URLs handed to browsers.")

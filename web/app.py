@@ -24,6 +24,7 @@ from web.errors import error_middleware
 from web.i18n import Catalogs
 from web.keys import CATALOGS, SETTINGS
 from web.localtime import install_filters
+from web.paths import path_ids_middleware
 from web.resources import CONTEXTS, LAST_CONTEXTS
 from web.security import csrf_middleware, install_sessions, user_middleware
 
@@ -63,7 +64,7 @@ def create_app(settings: Settings) -> web.Application:
     app[CATALOGS] = Catalogs.load(CATALOGUES)
     # the session middleware must wrap the error pages (they need the session for the CSRF token)
     install_sessions(app, settings)
-    app.middlewares.extend([error_middleware, user_middleware, csrf_middleware])
+    app.middlewares.extend([error_middleware, path_ids_middleware, user_middleware, csrf_middleware])
 
     env = aiohttp_jinja2.setup(
         app,

@@ -80,7 +80,13 @@ def _user_create(args: argparse.Namespace, settings: Settings) -> int:
     from core.errors import AllWorkError
     from web.composition import upgrade
 
-    password = args.password or getpass.getpass("Password: ")
+    password = args.password or _ask_password()
+    if password is None:
+        print(
+            "error: no password given: pass --password, or run the command in a terminal to be asked for one",
+            file=sys.stderr,
+        )
+        return 2
     upgrade(settings.effective_database_url)
 
     async def run() -> int:
@@ -98,6 +104,16 @@ def _user_create(args: argparse.Namespace, settings: Settings) -> int:
         return 0
 
     return asyncio.run(run())
+
+
+def _ask_password() -> str | None:
+    """The password typed at the terminal, or None where there is no terminal to ask on (or it was closed)."""
+    if not sys.stdin.isatty():
+        return None
+    try:
+        return getpass.getpass("Password: ")
+    except EOFError:
+        return None
 
 
 def _aware_time(text: str) -> datetime:

@@ -15,7 +15,7 @@ import secrets
 from collections.abc import Awaitable, Callable
 from functools import wraps
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from aiohttp import web
 from aiohttp_session import get_session, new_session
@@ -134,10 +134,22 @@ async def log_out(request: web.Request) -> None:
 
 
 def safe_next(target: str | None, default: str = "/") -> str:
-    """Only same-site paths are followed after login (no open redirects)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
+    """The place to go after logging in or switching the language: a same-site path, else ``default``.
+
+    Browsers drop tabs and line breaks anywhere in a URL and read ``\\`` as ``/``, so ``/%09/evil.example``
+    (a tab after the slash) becomes ``//evil.example``, another site. The target is trimmed, refused when
+    it holds a control or other unprintable character or a backslash, and must then parse as a path with
+    no scheme and no host that starts with a single ``/``. Login's ``next`` and the language switch's
+    ``next`` both go through here."""
+    if not target:
+        return default
+    target = target.strip(" ")
+    if not target.isprintable() or "\\" in target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
 
 
 def requires(*roles: Role) -> Callable[[Handler], Handler]:

@@ -54,3 +54,15 @@ def test_every_setting_is_documented() -> None:
     fields = {"ALLWORK_" + name.upper() for name in Settings.model_fields}
     assert fields - documented == set(), "settings missing from docs/configuration.md"
     assert documented - fields == set(), "docs/configuration.md names settings that do not exist"
+
+
+def test_every_setting_is_read_by_the_code() -> None:
+    """A documented setting that nothing reads promises what it does not do (ALLWORK_MAX_UPLOAD_BYTES did)."""
+    root = DOCS.parents[1]
+    sources = "\n".join(
+        path.read_text(encoding="utf-8")
+        for package in ("core", "matching", "interview", "web")
+        for path in (root / package).rglob("*.py")
+    )
+    unread = {name for name in Settings.model_fields if not re.search(rf"\.{name}\b", sources)}
+    assert unread == set(), f"settings that no code reads: {sorted(unread)}"
