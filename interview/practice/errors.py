@@ -62,6 +62,14 @@ class TooManyRecordings(AllWorkError):
     status = 503
 
 
+class TooManyOwnRecordings(AllWorkError):
+    code = "too_many_own_recordings"
+    message = N_(
+        "You are practising in other windows too. Please close the other practice windows and try again."
+    )
+    status = 429
+
+
 class CoachNotFound(InvalidInput):
     code = "coach_not_found"
     message = N_("Please choose a coach from the list.")

@@ -38,6 +38,7 @@ from interview.practice.errors import (
     BadOffer,
     NotConnected,
     TakeNotRecording,
+    TooManyOwnRecordings,
     TooManyRecordings,
 )
 from interview.practice.models import PracticeTake, TakeState
@@ -59,6 +60,8 @@ OVERRUN_SECONDS = 10
 UTTERANCE_PAUSE_S = 0.3
 #: ... and at the next short silence once an utterance is this long
 MAX_UTTERANCE_S = 12.0
+#: a peer that has not connected this long after its offer is dropped (ICE usually takes < 2 s)
+CONNECT_TIMEOUT_S = 15.0
 
 
 @dataclass
@@ -89,6 +92,8 @@ class PracticePeer:
     active: ActiveTake | None = None
     pumps: list[asyncio.Task[None]] = field(default_factory=list)
     closed: bool = False
+    #: drops the peer if it has not connected in time (see PracticeRecorder.connect_timeout)
+    timer: asyncio.TimerHandle | None = None
 
 
 def check_offer(sdp: object, kind: object) -> str:
@@ -113,6 +118,8 @@ class PracticeRecorder:
         *,
         ice_urls: list[str] | None = None,
         max_peers: int = 32,
+        max_peers_per_senior: int = 2,
+        connect_timeout: float = CONNECT_TIMEOUT_S,
         on_done: Callable[[PracticeTake], Awaitable[None]] | None = None,
     ) -> None:
         self.sessions = sessions
@@ -120,6 +127,8 @@ class PracticeRecorder:
         self._engine = engine
         self._ice_urls = [u for u in (ice_urls or []) if u]
         self.max_peers = max_peers
+        self.max_peers_per_senior = max_peers_per_senior
+        self.connect_timeout = connect_timeout
         self.on_done = on_done
         self.peers: dict[int, PracticePeer] = {}
         self._work: set[asyncio.Task[None]] = set()
@@ -132,6 +141,10 @@ class PracticeRecorder:
         old = self.peers.pop(session_id, None)
         if old is not None:
             await self._close(old, reason="replaced by a new connection")
+        # one account cannot take every place: a few peers per senior, and peers that never
+        # connect give their place back after connect_timeout
+        if sum(1 for p in self.peers.values() if p.senior_id == senior.id) >= self.max_peers_per_senior:
+            raise TooManyOwnRecordings()
         if len(self.peers) >= self.max_peers:
             raise TooManyRecordings()
         config = RTCConfiguration([RTCIceServer(urls=self._ice_urls)] if self._ice_urls else None)
@@ -163,9 +176,20 @@ class PracticeRecorder:
             self.peers.pop(session_id, None)
             await self._close(peer, reason="bad offer")
             raise BadOffer() from None
+        peer.timer = asyncio.get_running_loop().call_later(self.connect_timeout, self._expire, peer)
         warm = asyncio.ensure_future(self._engine())  # the model loads while the senior gets ready
         warm.add_done_callback(lambda t: t.cancelled() or t.exception())
         return str(pc.localDescription.sdp)
+
+    def _expire(self, peer: PracticePeer) -> None:
+        """A peer still not connected ``connect_timeout`` after its offer gives its place back."""
+        peer.timer = None
+        if peer.closed or peer.pc.connectionState == "connected":
+            return
+        log.info("practice session %s: peer never connected, dropped", peer.session_id)
+        if self.peers.get(peer.session_id) is peer:
+            self.peers.pop(peer.session_id, None)
+        self._spawn(self._close(peer, reason="never connected"))
 
     async def disconnect(self, senior: User, session_id: int) -> None:
         peer = self.peers.get(session_id)
@@ -346,6 +370,9 @@ class PracticeRecorder:
         if peer.closed:
             return
         peer.closed = True
+        if peer.timer is not None:
+            peer.timer.cancel()
+            peer.timer = None
         await self._abandon(peer, reason)
         for task in peer.pumps:
             task.cancel()
