@@ -128,6 +128,8 @@ def test_core_alone_migrates(data_dir: Path) -> None:
     assert set(_schema(url)) == {
         "users",
         "login_throttle",
+        "login_sessions",
+        "password_resets",
         "notices",
         "reminders",
         "alembic_version",
