@@ -18,7 +18,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
 from core.config import Settings
-from web import accounts, board, coach, matching, messaging, practice, rooms, scheduling, site
+from web import accounts, board, coach, knowhow, matching, messaging, practice, rooms, scheduling, site
 from web.composition import CATALOGUES
 from web.errors import error_middleware
 from web.i18n import Catalogs
@@ -42,6 +42,7 @@ FEATURES: tuple[Callable[[web.Application, Settings], None], ...] = (
     messaging.setup,  # the mailer and SMS sender (app[MAILER], app[SMS]) before the features that send
     scheduling.setup,
     board.setup,
+    knowhow.setup,  # after practice and coach: it adds tips to their answer pages
 )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlalchemy import func, select
 
@@ -73,7 +75,7 @@ async def test_only_a_hired_senior_with_consent_contributes_without_a_name(
 
 
 async def test_bad_input_names_each_field_and_stores_nothing(sessions: Sessions, cast: Cast) -> None:
-    cases = [
+    cases: list[tuple[dict[str, Any], set[str]]] = [
         ({"title": "", "body": BODY, "category": "general", "industry": ""}, {"title"}),
         ({"title": "가" * 101, "body": BODY, "category": "general", "industry": ""}, {"title"}),
         ({"title": "짧은 제목", "body": "   짧아요  ", "category": "general", "industry": ""}, {"body"}),
