@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import and_, exists, or_, select
 
+from core.accounts import Role, User
 from core.db import Sessions
 from matching.models import Company, InterviewRequest, Posting, PostingStatus, VettingStatus
 
@@ -35,6 +36,10 @@ class PostingChoice:
     title: str
     company: str
     family: str | None
+
+
+#: the largest id a 64-bit integer column holds
+MAX_ID = 2**63 - 1
 
 
 def job_family(title: str, duties: str = "") -> str | None:
@@ -79,13 +84,27 @@ async def posting_choices(sessions: Sessions, senior_id: int, limit: int = 6) ->
     return [PostingChoice(p.id, p.title, name, job_family(p.title, p.duties)) for p, name in rows[:limit]]
 
 
-async def get_posting(sessions: Sessions, posting_id: int) -> PostingChoice | None:
+async def get_posting(sessions: Sessions, senior: User, posting_id: int) -> PostingChoice | None:
+    """The posting to practise for, if ``senior`` may see it: an open posting of an approved company, or one
+    the senior asked to interview for (or was asked for). Anything else, another role, or an id no row can
+    have is None, so a hidden posting's title never shows."""
+    if senior.role is not Role.SENIOR or not 0 < posting_id <= MAX_ID:
+        return None
+    requested = select(InterviewRequest.id).where(
+        InterviewRequest.posting_id == Posting.id, InterviewRequest.senior_id == senior.id
+    )
     async with sessions() as session:
         row = (
             await session.execute(
                 select(Posting, Company.name)
                 .join(Company, Company.id == Posting.company_id)
-                .where(Posting.id == posting_id)
+                .where(
+                    Posting.id == posting_id,
+                    or_(
+                        and_(Posting.status == PostingStatus.OPEN, Company.status == VettingStatus.APPROVED),
+                        exists(requested),
+                    ),
+                )
             )
         ).first()
     if row is None:

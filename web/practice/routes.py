@@ -115,8 +115,10 @@ async def _spec(request: web.Request, value: str, count: int) -> tuple[service.S
     if value.startswith("role:") and value[5:] in ROLES:
         role = value[5:]
         return service.SetSpec("role", role=role, count=count), _set_label("role", lang, names, role)
-    if value.startswith("posting:") and value[8:].isdigit():
-        posting: PostingChoice | None = await get_posting(request.app[SESSIONS], int(value[8:]))
+    if value.startswith("posting:") and value[8:].isdecimal():
+        posting: PostingChoice | None = await get_posting(
+            request.app[SESSIONS], require_user(request), int(value[8:])
+        )
         if posting is not None:
             return service.SetSpec("posting", posting=posting, count=count), posting.title
     raise InvalidInput(fields={"set": N_("Please choose a question set.")})
