@@ -236,27 +236,21 @@ async def test_sharing_with_a_coach_lets_only_that_coach_see_and_comment(
     await log_in(client, "coach@example.com")
     assert "김영수" in await (await client.get("/coach/practice")).text()
     assert (await client.get(f"/practice/{sid}/media/{take.id}/audio")).status == 200
-    token = await csrf_of(client, f"/coach/practice/{sid}")
+    review = f"/coach/practice/{sid}/review/{take.id}"
+    token = await csrf_of(client, review)
     response = await client.post(
-        f"/coach/practice/{sid}/comments",
-        data={
-            "kind": "comment",
-            "take": str(take.id),
-            "at": "0:01",
-            "body": "첫 문장이 좋습니다.",
-            "csrf_token": token,
-        },
+        review,
+        data={"action": "comment", "at": "0:01", "body": "첫 문장이 좋습니다.", "csrf_token": token},
         allow_redirects=False,
     )
     assert response.status == 303
     response = await client.post(
-        f"/coach/practice/{sid}/comments",
-        data={"kind": "comment", "take": str(take.id), "at": "soon", "body": "x", "csrf_token": token},
+        review, data={"action": "comment", "at": "soon", "body": "x", "csrf_token": token}
     )
-    assert response.status == 422
+    assert response.status == 422  # on the same page (tests/web/test_coach_review.py has the rest)
     await client.post(
-        f"/coach/practice/{sid}/comments",
-        data={"kind": "tip", "body": "결론부터 말씀하세요.", "csrf_token": token},
+        f"/coach/practice/{sid}",
+        data={"body": "결론부터 말씀하세요.", "csrf_token": token},
         allow_redirects=False,
     )
     await client.post("/logout", data={"csrf_token": token})

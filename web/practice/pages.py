@@ -11,11 +11,12 @@ from aiohttp import web
 
 from core.accounts import User
 from core.i18n import N_
-from interview.practice import coach, service, views
+from interview.practice import coach, reviews, service, views
 from interview.practice.models import PracticeSession, PracticeTake
 from web.forms import Form
 from web.keys import SESSIONS
 from web.practice.charts import pace_chart
+from web.practice.review_views import ReviewBlock, review_blocks
 from web.render import gettext_for, request_language
 
 BAND_LABELS = {
@@ -113,18 +114,32 @@ class ResultPage:
     owner: bool
     senior_name: str = ""
     comment_form: Form = field(default_factory=Form)
+    #: take id -> the coach's comments and sent reviews of the answer (web/practice/review_views.py)
+    reviews: dict[int, ReviewBlock] = field(default_factory=dict)
+    #: comment id -> the reply form that came back with an error
+    reply_forms: dict[int, Form] = field(default_factory=dict)
+    #: the coach every new session is shared with (the senior's own page only)
+    standing_coach: User | None = None
 
 
 async def result_page(
     request: web.Request, row: PracticeSession, *, owner: bool, senior_name: str = ""
 ) -> ResultPage:
+    """The session's answers with their feedback and coach review. The senior (``owner``) sees
+    only reviews the coach has sent and their comments; the coach sees their drafts too."""
     sessions = request.app[SESSIONS]
-    comments = await coach.comments_of(sessions, row.id)
+    comments = await coach.comments_of(sessions, row.id, for_senior=owner)
+    sent = await reviews.sent_reviews(sessions, row.id)
     qviews = await service.question_views(sessions, row)
     blocks = []
+    review_of: dict[int, ReviewBlock] = {}
     for v in qviews:
         counting = v.counting
-        blocks.append((v, answer_block(request, row, counting, comments) if counting else None))
+        blocks.append((v, answer_block(request, row, counting) if counting else None))
+        if counting is not None:
+            review_of[counting.id] = review_blocks(
+                request, row, counting, comments, sent.get(counting.id, [])
+            )
     bands, stars = band_and_star_labels(request)
     return ResultPage(
         row,
@@ -135,4 +150,6 @@ async def result_page(
         await service.coaches(sessions) if owner else [],
         owner,
         senior_name,
+        reviews=review_of,
+        standing_coach=await service.standing_coach(sessions, row.senior_id) if owner else None,
     )
