@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pytest
@@ -24,7 +25,7 @@ from tests.web.conftest import Client, csrf_of, log_in
 from tests.web.test_practice import MakeUser
 
 WORDS = ["Good", "morning", "I", "led", "a", "team", "of", "twelve", "inspectors"]
-FEEDBACK = {
+FEEDBACK: dict[str, dict[str, Any]] = {
     lang: {
         "language": "en",
         "pace": {"value": 120, "unit": "wpm", "band": "good", "count": 9},
