@@ -23,6 +23,7 @@ class Token:
     end: float
     filler: bool = False
     very_long: bool = False
+    uncertain: bool = False  #: the speech model was not sure of this word
 
 
 @dataclass
@@ -34,6 +35,11 @@ class AnswerView:
     tokens: list[Token]
     data: dict[str, Any]  #: the feedback JSON in the viewer's language
     pauses: list[dict[str, float]] = field(default_factory=list)
+
+    @property
+    def unclear(self) -> bool:
+        """The speech model did not understand the answer well (feedback stored before this has no key)."""
+        return bool(self.data.get("unclear"))
 
     @property
     def pace(self) -> dict[str, Any]:
@@ -65,7 +71,14 @@ def feedback_in(take: PracticeTake, language: str) -> dict[str, Any] | None:
 def tokens(data: dict[str, Any]) -> list[Token]:
     """Words in order with each long pause placed before the first word after it starts."""
     words = [
-        Token("word", str(w["text"]), float(w["start"]), float(w["end"]), bool(w.get("filler")))
+        Token(
+            "word",
+            str(w["text"]),
+            float(w["start"]),
+            float(w["end"]),
+            bool(w.get("filler")),
+            uncertain=bool(w.get("uncertain")),
+        )
         for w in data.get("words") or []
     ]
     pauses = sorted(
@@ -130,7 +143,11 @@ def session_measures(row: PracticeSession, takes: Sequence[PracticeTake]) -> Ses
     for t in sorted(takes, key=lambda t: (t.question_index, t.attempt)):
         if t.feedback:
             last[t.question_index] = t
-    data = [d for d in (feedback_in(t, "en") for t in last.values()) if d and not d.get("no_speech")]
+    data = [
+        d
+        for d in (feedback_in(t, "en") for t in last.values())
+        if d and not d.get("no_speech") and not d.get("unclear")  # nothing measured from an unclear one
+    ]
     if not data:
         return None
     wpm = [

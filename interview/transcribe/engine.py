@@ -16,11 +16,16 @@ Decoding choices (measured, see docs/transcription.md):
 * fillers (음, 어, um, uh ...) are kept for the feedback: a short prompt full of fillers in the
   language being transcribed is the initial prompt, and ``condition_on_previous_text`` carries
   the fillers transcribed so far into later 30 s windows. Repeating the prompt in every window
-  as ``hotwords`` kept no more fillers and made tiny.en hallucinate (see docs/transcription.md).
+  as ``hotwords`` kept no more fillers and made tiny.en hallucinate (see docs/transcription.md);
+* decoding is bounded by the audio's length: at most three temperatures a window and at most
+  :func:`~interview.transcribe.confidence.max_new_tokens` tokens a decode, so audio the model cannot
+  understand costs seconds, not half a minute; each segment carries Whisper's confidence and is
+  marked uncertain when the decode failed or a loop had to be collapsed (``confidence.py``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -34,11 +39,12 @@ import numpy as np
 from faster_whisper.transcribe import restore_speech_timestamps
 from faster_whisper.vad import VadOptions, collect_chunks, get_speech_timestamps
 
+from interview.transcribe import confidence
 from interview.transcribe.audio import SAMPLE_RATE, decode_audio, to_float32
 from interview.transcribe.errors import LanguageNotSupported, ModelUnavailable
 from interview.transcribe.loops import collapse_loop
 from interview.transcribe.model_files import resolve_model
-from interview.transcribe.types import Segment, Transcript, Word
+from interview.transcribe.types import DecodeStats, Segment, Transcript, Word
 
 if TYPE_CHECKING:
     from core.config import Settings
@@ -86,6 +92,8 @@ class DecodeOptions:
     vad_speech_pad_ms: int = 200
     vad_threshold: float = 0.5
     decode_leftover: bool = False  # decode the window left at the end of the speech: measured worse
+    temperatures: tuple[float, ...] = confidence.TEMPERATURES  # fallback steps (faster-whisper: six)
+    bound_tokens: bool = True  # at most confidence.max_new_tokens(speech) tokens a decode
 
     def vad(self) -> VadOptions:
         return VadOptions(
@@ -134,6 +142,8 @@ class FasterWhisperEngine:
             num_workers=num_workers,
             local_files_only=True,
         )
+        self._counter = _CountingModel(self._model.model)
+        self._model.model = self._counter
         self.multilingual: bool = bool(self._model.model.is_multilingual)
         self.load_seconds = time.perf_counter() - started
         log.info("loaded Whisper model %s (%s) in %.2f s", model_name, compute_type, self.load_seconds)
@@ -165,32 +175,44 @@ class FasterWhisperEngine:
         opts = self.options
         fillers = FILLER_PROMPTS.get(lang)
         prompt = initial_prompt if initial_prompt is not None else (fillers if opts.filler_prompt else None)
-        segments, _info = self._model.transcribe(
-            speech,
-            language=lang,
-            beam_size=opts.beam_size,
-            initial_prompt=prompt or None,
-            hotwords=fillers if opts.filler_hotwords else None,
-            condition_on_previous_text=opts.condition_on_previous_text,
-            word_timestamps=True,
-            vad_filter=False,
-        )
+        bound = confidence.max_new_tokens(len(speech) / SAMPLE_RATE) if opts.bound_tokens else None
         last = len(speech) / SAMPLE_RATE - opts.vad_speech_pad_ms / 1000 - LEFTOVER_S
         if opts.decode_leftover:
             last = float("inf")
         out: list[Segment] = []
-        for seg in restore_speech_timestamps(_until_leftover(segments, last), chunks, SAMPLE_RATE):
-            words = tuple(
-                Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
-                for w in (seg.words or ())
-                if w.word.strip()
+        with self._counter.counting(bound or 0) as count:  # faster-whisper decodes while we iterate
+            segments, _info = self._model.transcribe(
+                speech,
+                language=lang,
+                beam_size=opts.beam_size,
+                initial_prompt=prompt or None,
+                hotwords=fillers if opts.filler_hotwords else None,
+                condition_on_previous_text=opts.condition_on_previous_text,
+                word_timestamps=True,
+                vad_filter=False,
+                temperature=list(opts.temperatures),
+                compression_ratio_threshold=confidence.COMPRESSION_RATIO_THRESHOLD,
+                log_prob_threshold=confidence.LOG_PROB_THRESHOLD,
+                no_speech_threshold=confidence.NO_SPEECH_THRESHOLD,
+                max_new_tokens=bound,
             )
-            out.append(collapse_loop(Segment(float(seg.start), float(seg.end), seg.text.strip(), words)))
-            if progress is not None and duration > 0:
-                progress(min(1.0, seg.end / duration))
+            for seg in restore_speech_timestamps(_until_leftover(segments, last), chunks, SAMPLE_RATE):
+                words = tuple(
+                    Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
+                    for w in (seg.words or ())
+                    if w.word.strip()
+                )
+                plain = collapse_loop(Segment(float(seg.start), float(seg.end), seg.text.strip(), words))
+                scores = (float(seg.avg_logprob), float(seg.no_speech_prob), float(seg.compression_ratio))
+                out.append(confidence.with_confidence(plain, *scores))
+                if progress is not None and duration > 0:
+                    progress(min(1.0, seg.end / duration))
+            stats = count.stats()
         if progress is not None:
             progress(1.0)
-        return Transcript(language=lang, duration=duration, model=self.model_name, segments=tuple(out))
+        return Transcript(
+            language=lang, duration=duration, model=self.model_name, segments=tuple(out), decoding=stats
+        )
 
     def _samples(self, audio: AudioInput) -> np.ndarray:
         if isinstance(audio, np.ndarray):
@@ -256,6 +278,50 @@ def _build(settings: Settings, name: str) -> Engine:
         )
     except (RuntimeError, ValueError) as exc:  # CTranslate2: unreadable model, unsupported device/type
         raise ModelUnavailable(f"cannot load Whisper model {name} from {resolved.path}: {exc}") from exc
+
+
+class _CountingModel:
+    """CTranslate2's Whisper model with its ``generate`` calls counted per thread: every window's
+    decodes (temperature fallbacks included) and the tokens they wrote, for :class:`DecodeStats`."""
+
+    def __init__(self, model: Any) -> None:
+        self._model = model
+        self._local = threading.local()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._model, name)
+
+    @contextlib.contextmanager
+    def counting(self, bound: int) -> Iterator[_Count]:
+        count = _Count(bound)
+        self._local.count = count
+        try:
+            yield count
+        finally:
+            self._local.count = None
+
+    def generate(self, *args: Any, **kwargs: Any) -> Any:
+        results = self._model.generate(*args, **kwargs)
+        count: _Count | None = getattr(self._local, "count", None)
+        if count is not None:
+            count.add(first_try="sampling_temperature" not in kwargs, results=results)
+        return results
+
+
+class _Count:
+    def __init__(self, bound: int) -> None:
+        self.bound = bound
+        self.windows = self.decodes = self.tokens = self.longest = 0
+
+    def add(self, *, first_try: bool, results: Any) -> None:
+        written = max((len(ids) for r in results for ids in r.sequences_ids), default=0)
+        self.windows += int(first_try)
+        self.decodes += 1
+        self.tokens += written
+        self.longest = max(self.longest, written)
+
+    def stats(self) -> DecodeStats:
+        return DecodeStats(self.windows, self.decodes, self.tokens, self.longest, self.bound)
 
 
 def _until_leftover(segments: Iterable[Any], last: float) -> Iterator[Any]:

@@ -18,6 +18,7 @@ import numpy as np
 from faster_whisper.vad import SpeechTimestampsMap
 
 from interview.transcribe.audio import SAMPLE_RATE, decode_audio, to_float32
+from interview.transcribe.confidence import with_confidence
 from interview.transcribe.engine import FILLER_PROMPTS, AudioInput, DecodeOptions, Progress, speech_of
 from interview.transcribe.errors import LanguageNotSupported, ModelUnavailable
 from interview.transcribe.loops import collapse_loop
@@ -126,7 +127,9 @@ class OpenAIWhisperEngine:
             )
             start = times.get_original_time(float(seg["start"]))
             end = times.get_original_time(float(seg["end"]), is_end=True)
-            segments.append(collapse_loop(Segment(start, end, str(seg["text"]).strip(), words)))
+            plain = collapse_loop(Segment(start, end, str(seg["text"]).strip(), words))
+            scores = (seg.get("avg_logprob"), seg.get("no_speech_prob"), seg.get("compression_ratio"))
+            segments.append(with_confidence(plain, *(None if v is None else float(v) for v in scores)))
             if progress is not None and duration:
                 progress(min(1.0, end / duration))
         return Transcript(

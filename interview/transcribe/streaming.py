@@ -10,8 +10,8 @@ morning." decodes worse than a sentence with context; measured over four answers
 streaming word error rate level with whole-file transcription where 8 s was 1.4 points worse, see
 docs/benchmarks-transcription.md), and each utterance is prompted with the end of the text before
 it, so words at the cuts read as they would in one transcription of the whole file (unless that text
-is a repetition loop, which the prompt would carry on). The language is detected on the first
-utterance and then kept.
+is a repetition loop or was marked uncertain, which the prompt would carry on). The language is
+detected on the first utterance and then kept.
 
 Joining short utterances would leave up to ``min_utterance_s`` of speech for ``finish`` to decode.
 So at every pause the worker, when it has nothing else to do, decodes the utterance so far
@@ -30,6 +30,7 @@ import contextlib
 import logging
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 
 import av
 import numpy as np
@@ -37,7 +38,7 @@ import numpy as np
 from interview.transcribe.audio import SAMPLE_RATE, to_float32
 from interview.transcribe.engine import FILLER_PROMPTS, Engine
 from interview.transcribe.loops import MAX_COMPRESSION, compression_ratio
-from interview.transcribe.types import Segment, Transcript, Word
+from interview.transcribe.types import DecodeStats, Segment, Transcript
 from interview.transcribe.vad import WINDOW, StreamingVad
 
 log = logging.getLogger(__name__)
@@ -120,6 +121,8 @@ class StreamingTranscriber:
         #: speculative decodes made, and how many of them became the transcript
         self.guesses = 0
         self.guesses_used = 0
+        #: what every decode of this answer cost, speculative ones included
+        self.decoding = DecodeStats()
         self._thread = threading.Thread(target=self._run, name="streaming-transcriber", daemon=True)
         self._thread.start()
 
@@ -238,12 +241,14 @@ class StreamingTranscriber:
         offset = self._cut / SAMPLE_RATE
         with _decodes.one():
             tr = self.engine.transcribe(audio, language=self.language, initial_prompt=self._prompt())
+        if tr.decoding is not None:
+            self.decoding = self.decoding + tr.decoding
         return [
-            Segment(
-                seg.start + offset,
-                seg.end + offset,
-                seg.text,
-                tuple(Word(w.word, w.start + offset, w.end + offset, w.probability) for w in seg.words),
+            replace(
+                seg,
+                start=seg.start + offset,
+                end=seg.end + offset,
+                words=tuple(replace(w, start=w.start + offset, end=w.end + offset) for w in seg.words),
             )
             for seg in tr.segments
         ], tr.language
@@ -264,7 +269,7 @@ class StreamingTranscriber:
     def _prompt(self) -> str | None:
         if not self._segments or self.language is None:
             return None  # the engine's own filler prompt
-        recent = self._segments[-PROMPT_WORDS:]  # enough: every segment holds a word or more
+        recent = [s for s in self._segments[-PROMPT_WORDS:] if not s.uncertain]  # a segment: a word or more
         words = " ".join(" ".join(s.text for s in recent).split()[-PROMPT_WORDS:])
         fillers = FILLER_PROMPTS.get(self.language, "") if self._filler_prompt else ""
         if compression_ratio(words) > MAX_PROMPT_COMPRESSION:
@@ -285,7 +290,9 @@ class StreamingTranscriber:
     def _transcript(self) -> Transcript:
         language = self.language or self._detected or "en"
         model = getattr(self.engine, "model_name", "")
-        return Transcript(language, self._total / SAMPLE_RATE, model, tuple(self._segments))
+        return Transcript(
+            language, self._total / SAMPLE_RATE, model, tuple(self._segments), decoding=self.decoding
+        )
 
     def _resample(self, samples: np.ndarray) -> np.ndarray:
         assert self._resampler is not None

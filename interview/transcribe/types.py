@@ -23,10 +23,46 @@ class Word:
 
 @dataclass(frozen=True, slots=True)
 class Segment:
+    """A stretch of text with Whisper's own confidence in it (``None`` where a backend or an old
+    stored transcript gives none): the average token log-probability, the probability that the
+    window held no speech, and the gzip compression ratio of the text (high = repetitive).
+    ``uncertain`` marks text the model was not sure of (see :mod:`interview.transcribe.confidence`):
+    it is shown, marked, but nothing is measured from it."""
+
     start: float
     end: float
     text: str
     words: tuple[Word, ...] = ()
+    avg_logprob: float | None = None
+    no_speech_prob: float | None = None
+    compression_ratio: float | None = None
+    uncertain: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DecodeStats:
+    """What decoding a transcript cost: windows decoded, decodes made (each temperature fallback is
+    one more), tokens written (the longest hypothesis of each decode, summed), the most one decode
+    wrote and the most it was allowed to (0: no bound)."""
+
+    windows: int = 0
+    decodes: int = 0
+    tokens: int = 0
+    longest: int = 0
+    bound: int = 0
+
+    @property
+    def fallbacks(self) -> int:
+        return self.decodes - self.windows
+
+    def __add__(self, other: DecodeStats) -> DecodeStats:
+        return DecodeStats(
+            self.windows + other.windows,
+            self.decodes + other.decodes,
+            self.tokens + other.tokens,
+            max(self.longest, other.longest),
+            max(self.bound, other.bound),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +71,8 @@ class Transcript:
     duration: float
     model: str
     segments: tuple[Segment, ...] = field(default_factory=tuple)
+    #: the decoding's cost where the backend counts it (not part of the JSON shape)
+    decoding: DecodeStats | None = field(default=None, compare=False)
 
     @property
     def text(self) -> str:
@@ -43,6 +81,13 @@ class Transcript:
     @property
     def words(self) -> list[Word]:
         return [w for s in self.segments for w in s.words]
+
+    @property
+    def uncertain_share(self) -> float:
+        """The share of the transcribed time (segment spans) that is marked uncertain."""
+        total = sum(max(0.0, s.end - s.start) for s in self.segments)
+        unsure = sum(max(0.0, s.end - s.start) for s in self.segments if s.uncertain)
+        return unsure / total if total > 0 else 0.0
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``allwork transcribe --json`` (documented in docs/transcription.md)."""
@@ -56,6 +101,7 @@ class Transcript:
                     "start": round(s.start, 3),
                     "end": round(s.end, 3),
                     "text": s.text.strip(),
+                    **_confidence(s),
                     "words": [
                         {
                             **asdict(w),
@@ -85,7 +131,26 @@ class Transcript:
                         Word(str(w["word"]), float(w["start"]), float(w["end"]), float(w["probability"]))
                         for w in s.get("words", ())
                     ),
+                    avg_logprob=_optional(s.get("avg_logprob")),
+                    no_speech_prob=_optional(s.get("no_speech_prob")),
+                    compression_ratio=_optional(s.get("compression_ratio")),
+                    uncertain=bool(s.get("uncertain", False)),
                 )
                 for s in data.get("segments", ())
             ),
         )
+
+
+def _confidence(segment: Segment) -> dict[str, Any]:
+    """The segment's confidence fields for JSON; absent when the backend gave none (old shape)."""
+    out: dict[str, Any] = {}
+    for name in ("avg_logprob", "no_speech_prob", "compression_ratio"):
+        value = getattr(segment, name)
+        if value is not None:
+            out[name] = round(float(value), 4)
+    out["uncertain"] = segment.uncertain
+    return out
+
+
+def _optional(value: Any) -> float | None:
+    return None if value is None else float(value)

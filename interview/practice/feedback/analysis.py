@@ -3,7 +3,9 @@
 Pure CPU work and synchronous: the server runs it in a worker thread, next to Whisper.
 Silence is found on the audio (Silero VAD); transcribed words the VAD heard no voice under
 are dropped (Whisper invents stock phrases over silence), and an answer with no voice at all
-gets ``no_speech`` and no text.
+gets ``no_speech`` and no text. An answer with voice that the speech model mostly did not
+understand gets ``unclear`` (``clarity.py``): its transcript is kept, marked, and only what the
+audio itself shows (pauses, length) is measured.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from interview.practice.feedback import bands
+from interview.practice.feedback import bands, clarity
 from interview.practice.feedback.content import Keywords, Structure, find_structure, match_keywords
 from interview.practice.feedback.fillers import find_fillers, probable_fillers, summarise
 from interview.practice.feedback.pace import measure_pace
@@ -67,13 +69,17 @@ def analyze(
     rules = "ko" if lang == "ko" else "en"
     speech = speech if speech is not None else detect_speech(audio)
     words = [w for w in transcript_words(transcript) if speech.is_voiced(w.start, w.end, _VOICE_TOLERANCE_S)]
-    no_speech = not speech.has_speech or not words
+    share = clarity.unclear_share(speech, transcript) if speech.has_speech else 0.0
+    unclear = speech.has_speech and clarity.is_unclear(speech, share)
+    no_speech = not speech.has_speech or (not words and not unclear)
     if no_speech:
         words = []
+    unsure = clarity.uncertain_words(transcript)
+    sure_words = [] if unclear else [w for w in words if w not in unsure]
     wanted = list(keywords) if keywords is not None else _question_keywords(question, rules)
 
-    fillers = find_fillers(words, rules, speech)
-    if not no_speech:
+    fillers = find_fillers(sure_words, rules, speech)
+    if not no_speech and not unclear:
         fillers = sorted(fillers + probable_fillers(words, speech, fillers), key=lambda f: f.start)
     minutes = speech.answer_time / 60
     summary = summarise(fillers, minutes)
@@ -88,6 +94,8 @@ def analyze(
         language=lang,
         duration=speech.duration,
         no_speech=no_speech,
+        unclear=unclear,
+        unclear_share=share,
         text=" ".join(w.word.strip() for w in words),
         speaking_time=speech.speaking_time if not no_speech else 0.0,
         answer_time=speech.answer_time if not no_speech else 0.0,
@@ -95,18 +103,28 @@ def analyze(
         time_to_first_word=speech.first_word if not no_speech else None,
         words=tuple(
             AnswerWord(
-                w.word.strip(), w.start, w.end, any(f.start <= w.start and w.end <= f.end for f in sure)
+                w.word.strip(),
+                w.start,
+                w.end,
+                any(f.start <= w.start and w.end <= f.end for f in sure),
+                uncertain=unclear or w in unsure,
             )
             for w in words
         ),
-        pace=measure_pace(words, speech, rules, fillers),
+        pace=measure_pace([] if unclear else words, speech, rules, fillers),
         pauses=tuple(speech.pauses()) if not no_speech else (),
         fillers=tuple(fillers),
         filler_summary=summary,
-        repetitions=tuple(find_repetitions(words, rules, fillers)),
+        repetitions=tuple(find_repetitions(sure_words, rules, fillers)),
         length=length,
-        keywords=match_keywords(words, wanted, rules) if words else Keywords((), tuple(wanted), {}),
-        structure=find_structure(words, rules) if words else Structure({}),
+        keywords=(
+            Keywords((), (), {})
+            if unclear
+            else match_keywords(words, wanted, rules)
+            if words
+            else Keywords((), tuple(wanted), {})
+        ),
+        structure=find_structure(words, rules) if words and not unclear else Structure({}),
         question=_question_ref(question, rules),
         model=transcript.model,
     )

@@ -50,6 +50,11 @@ STRUCTURE = N_("Structure (situation, task, action, result): %(parts)s")
 TIPS = N_("Tips:")
 PAUSE_MARK = N_("(%(seconds)s s)")
 NONE = N_("none")
+UNCLEAR = N_(
+    "The speech model could not understand most of this answer, so pace, filler words and "
+    "repetitions were not measured."
+)
+UNCLEAR_TRANSCRIPT = N_("What we think we heard (unsure):")
 
 ALL_MESSAGES = (
     *BAND_NAMES.values(),
@@ -76,6 +81,8 @@ ALL_MESSAGES = (
     TIPS,
     PAUSE_MARK,
     NONE,
+    UNCLEAR,
+    UNCLEAR_TRANSCRIPT,
 )
 
 
@@ -117,6 +124,8 @@ def render_text(fb: Feedback, language: str | None = None) -> str:
         lines += ["", _(NO_SPEECH), "", _(TIPS)]
         lines += [f"  {i}. {t.text(lang)}" for i, t in enumerate(fb.tips, 1)]
         return "\n".join(lines) + "\n"
+    if fb.unclear:
+        return _render_unclear(fb, lang, lines)
     lines += ["", _(TRANSCRIPT), "  " + marked_transcript(fb, lang), ""]
     pace = fb.pace
     limits = pace_limits("ko" if pace.unit == "spm" else "en")
@@ -163,6 +172,25 @@ def render_text(fb: Feedback, language: str | None = None) -> str:
         for p in PART_NAMES
     ]
     lines.append(_(STRUCTURE, parts=", ".join(parts)))
+    lines += ["", _(TIPS)]
+    lines += [f"  {i}. [{clock(t.at)}] {t.text(lang)}" for i, t in enumerate(fb.tips, 1)]
+    return "\n".join(lines) + "\n"
+
+
+def _render_unclear(fb: Feedback, lang: str, lines: list[str]) -> str:
+    """An answer the speech model did not understand: what it heard, marked unsure, and only what
+    the audio itself shows (pauses, length)."""
+
+    def _(message: str, **params: object) -> str:
+        return translate(message, lang, params)
+
+    lines += ["", _(UNCLEAR), ""]
+    if fb.words:
+        lines += [_(UNCLEAR_TRANSCRIPT), "  " + marked_transcript(fb, lang), ""]
+    lines.append(_(FIRST_WORD, seconds=_s(fb.time_to_first_word or 0)))
+    lines.append(_(PAUSES, count=len(fb.pauses)))
+    lines += ["  " + _(PAUSE_LINE, time=clock(p.start), seconds=_s(p.duration)) for p in fb.pauses]
+    lines.append(_(LENGTH_FREE, length=clock(fb.length.seconds)))
     lines += ["", _(TIPS)]
     lines += [f"  {i}. [{clock(t.at)}] {t.text(lang)}" for i, t in enumerate(fb.tips, 1)]
     return "\n".join(lines) + "\n"

@@ -49,12 +49,14 @@ class Tip:
 
 @dataclass(frozen=True, slots=True)
 class AnswerWord:
-    """A transcribed word as the page shows it: click to play from ``start``; fillers marked."""
+    """A transcribed word as the page shows it: click to play from ``start``; fillers marked, and
+    words the speech model was not sure of (``uncertain``)."""
 
     text: str
     start: float
     end: float
     filler: bool = False
+    uncertain: bool = False
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -62,6 +64,7 @@ class AnswerWord:
             "start": round(self.start, 2),
             "end": round(self.end, 2),
             "filler": self.filler,
+            "uncertain": self.uncertain,
         }
 
 
@@ -106,6 +109,10 @@ class Feedback:
     question: QuestionRef | None = None
     tips: tuple[Tip, ...] = ()
     model: str = ""
+    #: the speech model did not understand most of the answer: nothing is measured from its words
+    unclear: bool = False
+    #: the share (0-1) of the voiced time no certain transcript covers (see ``clarity.py``)
+    unclear_share: float = 0.0
 
     @property
     def longest_pause(self) -> Span | None:
@@ -129,6 +136,8 @@ class Feedback:
             if self.time_to_first_word is None
             else round(self.time_to_first_word, 2),
             "no_speech": self.no_speech,
+            "unclear": self.unclear,
+            "unclear_share": round(self.unclear_share, 2),
             "text": self.text,
             "words": [w.to_dict() for w in self.words],
             "pace": self.pace.to_dict(),

@@ -72,6 +72,14 @@ FEW_FILLERS = N_("You used few fillers. That sounds confident.")
 ALL_KEYWORDS = N_("You covered the key points: %(keywords)s.")
 GOOD_STRUCTURE = N_("Your answer told a clear story, from the situation to the result.")
 KEEP_PRACTICING = N_("Good work. Practice once more and listen to your recording.")
+# the speech model did not understand the answer well (Korean in translations/ko/unclear.po)
+UNCLEAR = N_(
+    "We could not understand this answer well, so we did not measure its pace, filler words or "
+    "repetitions. What we heard is shown below, marked as unsure."
+)
+UNCLEAR_MICROPHONE = N_(
+    "Please check your microphone: speak a little closer to it, in a quiet place, and answer again."
+)
 
 ALL_MESSAGES = (
     NO_SPEECH,
@@ -98,7 +106,12 @@ ALL_MESSAGES = (
     ALL_KEYWORDS,
     GOOD_STRUCTURE,
     KEEP_PRACTICING,
+    UNCLEAR,
+    UNCLEAR_MICROPHONE,
 )
+
+#: what an unclear answer is still told: findings measured on the audio alone, not on its words
+_AUDIO_ONLY = frozenset({"long_pause", "slow_start", "too_short", "too_long"})
 
 
 def _secs(value: float) -> str:
@@ -112,7 +125,14 @@ def build_tips(fb: Feedback) -> tuple[Tip, ...]:
             Tip("no_speech", NO_SPEECH, 0.0, weight=100),
             Tip("no_speech_retry", NO_SPEECH_RETRY, 0.0, weight=90),
         )
-    found = _problems(fb) + _praise(fb)
+    if fb.unclear:
+        found = [
+            Tip("unclear", UNCLEAR, 0.0, weight=100),
+            Tip("unclear_microphone", UNCLEAR_MICROPHONE, 0.0, weight=95),
+            *(t for t in _problems(fb) if t.code in _AUDIO_ONLY),
+        ]
+    else:
+        found = _problems(fb) + _praise(fb)
     found.sort(key=lambda t: -t.weight)
     chosen: list[Tip] = []
     for tip in found:

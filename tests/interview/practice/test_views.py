@@ -66,3 +66,23 @@ def test_session_measures_average_the_counting_answers() -> None:
     assert (m.date, m.answers, m.pace_wpm, m.pace_spm) == ("11.25", 1, 120.0, None)
     assert m.keyword_share == 25.0 and m.longest_pause == 3.3 and m.fillers_per_min == 6.0
     assert session_measures(row, []) is None  # type: ignore[arg-type]
+
+
+def test_an_unclear_answer_is_marked_and_left_out_of_the_averages() -> None:
+    words = [
+        {"text": "의", "start": 0.0, "end": 2.0, "filler": False, "uncertain": True},
+        {"text": "회사", "start": 2.0, "end": 2.5, "filler": False, "uncertain": True},
+    ]
+    unclear = _fb(unclear=True, words=words, pace={"unit": "spm", "value": 14, "count": 0, "band": "none"})
+    take = SimpleNamespace(id=3, attempt=1, feedback={"ko": unclear, "en": unclear})
+    view = answer_view(take, "ko")  # type: ignore[arg-type]
+    assert view is not None and view.unclear and all(t.uncertain for t in view.tokens if t.kind == "word")
+    old = answer_view(SimpleNamespace(id=4, attempt=1, feedback={"en": _fb()}), "en")  # type: ignore[arg-type]
+    assert old is not None and not old.unclear and not any(t.uncertain for t in old.tokens)  # stored before
+    row = SimpleNamespace(id=5, created_at=datetime(2026, 11, 25, tzinfo=UTC))
+    takes = [
+        SimpleNamespace(question_index=0, attempt=1, feedback={"en": _fb()}),
+        SimpleNamespace(question_index=1, attempt=1, feedback={"en": unclear}),
+    ]
+    m = session_measures(row, takes)  # type: ignore[arg-type]
+    assert m is not None and m.answers == 1 and m.pace_spm is None  # the "14 syllables" is not averaged

@@ -3,7 +3,7 @@ said again stay as they were."""
 
 from __future__ import annotations
 
-from interview.transcribe.loops import collapse_loop, collapse_words, compression_ratio
+from interview.transcribe.loops import collapse_letters, collapse_loop, collapse_words, compression_ratio
 from interview.transcribe.types import Segment, Word
 
 
@@ -36,3 +36,32 @@ def test_ordinary_and_naturally_repeated_text_stays() -> None:
     assert collapse_words(three.words) == three.words
     four = _segment("so so so so we began")
     assert [w.word for w in collapse_words(four.words)] == ["so", "we", "began"]
+
+
+def test_a_loop_inside_one_word_is_collapsed_and_marked_uncertain() -> None:
+    # what the base model wrote on real Korean speech: one syllable sixty times, no space between
+    loop = "의" * 60
+    words = (Word("저는", 0.0, 0.4, 0.9), Word(loop, 0.4, 6.0, 0.1), Word("했습니다.", 6.0, 6.5, 0.8))
+    segment = Segment(0.0, 6.5, f"저는 {loop} 했습니다.", words)
+    collapsed = collapse_loop(segment)
+    assert collapsed.text == "저는 의 했습니다."
+    assert [w.word for w in collapsed.words] == ["저는", "의", "했습니다."]
+    assert collapsed.words[1].start == 0.4 and collapsed.uncertain
+    assert collapse_letters("ㅋ" * 8 + " so" + "o" * 9) == "ㅋ so"
+
+
+def test_a_loop_of_one_letter_words_is_collapsed() -> None:
+    # Thai (and Chinese, Japanese) are split into words letter by letter: "บ บ บ …" eighty times
+    text = "ดาส" + "บ" * 80
+    words = tuple(Word(c, i * 0.1, i * 0.1 + 0.1, 0.1) for i, c in enumerate(text))
+    collapsed = collapse_loop(Segment(0.0, 8.3, text, words))
+    assert [w.word for w in collapsed.words] == ["ด", "า", "ส", "บ"] and collapsed.uncertain
+
+
+def test_numbers_laughter_and_plain_text_are_not_loops() -> None:
+    assert (
+        collapse_letters("연봉은 10000000원, 하하하, 그래서 ㅋㅋㅋ")
+        == "연봉은 10000000원, 하하하, 그래서 ㅋㅋㅋ"
+    )
+    plain = _segment("저는 이십 년 동안 품질 관리를 했습니다.")
+    assert collapse_loop(plain) is plain and not plain.uncertain

@@ -94,9 +94,11 @@ def test_silence_with_a_hallucinated_transcript_is_no_speech(silent_file: Path) 
     assert [t.code for t in fb.tips][0] == "no_speech"
 
 
-def test_speech_with_an_empty_transcript_is_no_speech(pause_clip: PauseClip) -> None:
+def test_speech_with_an_empty_transcript_is_unclear(pause_clip: PauseClip) -> None:
+    # a voice the VAD hears but the speech model wrote nothing for was not understood: not "no speech"
     fb = analyze(decode_audio(pause_clip.path), Transcript("en", pause_clip.duration, "base"))
-    assert fb.no_speech and fb.text == ""
+    assert fb.unclear and not fb.no_speech and fb.text == ""
+    assert fb.pace.units == 0 and [t.code for t in fb.tips][:2] == ["unclear", "unclear_microphone"]
 
 
 def test_segments_without_word_timings_are_spread_evenly() -> None:
