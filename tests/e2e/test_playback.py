@@ -5,8 +5,8 @@ fake camera sends its test picture; the real server records, transcribes with th
 model and writes the answer's file. Each answer has one player: the video (its sound inside) when
 the camera was on, the recording otherwise. After a click on a word the player must be at that
 word (within 0.3 s), play, and decode sound (``webkitAudioDecodedByteCount`` grows); the word being
-said is highlighted as it plays. Checked on the answer page and on the result page (the coach's
-review renders the same answer partial).
+said is highlighted as it plays. Checked on the answer page, the result page and the review page
+of the coach the session is shared with.
 """
 
 from __future__ import annotations
@@ -150,6 +150,18 @@ def test_a_word_plays_the_video_answer_from_there_with_sound(
         expect(answer.locator("audio")).to_have_count(0)
         _click_word_and_listen(page, answer, "inspectors")
         assert axe_violations(page) == []
+        take = answer.get_attribute("data-take")
+
+        # the coach it is shared with reviews the same answer: the same player, the same click
+        page.locator("#f-coach").select_option(index=1)
+        page.locator(f'form[action="/practice/{sid}/share"] button[type=submit]').click()
+        expect(page.get_by_role("status")).to_be_visible()
+        ctx.clear_cookies()
+        log_in(page, live_server, "coach")
+        page.goto(f"{live_server.url}/coach/practice/{sid}/review/{take}")
+        answer = page.locator(f'.answer[data-take="{take}"]').first
+        expect(answer.locator("video.answer-media")).to_have_count(1)
+        _click_word_and_listen(page, answer, "quality")
         assert "interview/practice" not in live_server.output(), "the practice code logged an error"
     finally:
         ctx.close()
