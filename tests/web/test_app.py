@@ -47,8 +47,8 @@ async def test_missing_csrf_token_is_refused(client: Client) -> None:
         data={
             "email": "a@b.co",
             "name": "n",
-            "password": "12345678",
-            "password2": "12345678",
+            "password": "garden-tea-58",
+            "password2": "garden-tea-58",
             "role": "senior",
         },
     )
@@ -61,8 +61,8 @@ async def test_missing_csrf_token_is_refused(client: Client) -> None:
         data={
             "email": "a@b.co",
             "name": "n",
-            "password": "12345678",
-            "password2": "12345678",
+            "password": "garden-tea-58",
+            "password2": "garden-tea-58",
             "role": "senior",
             "csrf_token": token,
         },
@@ -99,8 +99,8 @@ async def test_signup_cannot_choose_staff_roles(client: Client) -> None:
         data={
             "email": "x@example.com",
             "name": "x",
-            "password": "12345678",
-            "password2": "12345678",
+            "password": "garden-tea-58",
+            "password2": "garden-tea-58",
             "role": "admin",
             "csrf_token": token,
         },
@@ -119,8 +119,8 @@ async def test_duplicate_email_is_a_field_error(
         data={
             "email": "taken@example.com",
             "name": "x",
-            "password": "12345678",
-            "password2": "12345678",
+            "password": "garden-tea-58",
+            "password2": "garden-tea-58",
             "role": "senior",
             "csrf_token": token,
         },
@@ -185,14 +185,14 @@ async def test_admin_creates_a_coach(client: Client, make_user: Callable[..., Aw
             "role": "coach",
             "name": "이정숙",
             "email": "coach@example.com",
-            "password": "coach-pass-1",
+            "password": "quiet-river-72",
             "csrf_token": token,
         },
     )
     body = await response.text()
     assert response.status == 200 and "계정을 만들었습니다: coach@example.com" in body
     await client.post("/logout", data={"csrf_token": await csrf_of(client, "/admin")})
-    await log_in(client, "coach@example.com", "coach-pass-1")
+    await log_in(client, "coach@example.com", "quiet-river-72")
     assert (await client.get("/coach")).status == 200
 
 

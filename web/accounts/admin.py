@@ -8,6 +8,7 @@ from aiohttp import web
 
 from core.accounts import Role, User, count_by_role, create_user, recent_users, validate_account
 from core.errors import EmailTaken, InvalidInput
+from core.passwords import check_new_password
 from web.forms import Form, read_form
 from web.keys import SESSIONS
 from web.render import flash, gettext_for, render
@@ -46,6 +47,7 @@ async def admin_create_user(request: web.Request) -> web.Response:
     admin = require_user(request)
     try:
         account = validate_account(data["email"], data["name"], data["password"], data["role"])
+        await check_new_password(account.password, email=account.email, name=account.name)
         user = await create_user(request.app[SESSIONS], account, created_by=admin.id)
     except (InvalidInput, EmailTaken) as exc:
         form.show(exc, _)
