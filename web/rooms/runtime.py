@@ -23,15 +23,17 @@ import hashlib
 import logging
 from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, cast
 
 from aiohttp import web
 
+from core.clock import utcnow
 from core.config import Settings
 from core.db import DbSession, Sessions
 from core.errors import AllWorkError
-from interview.rooms import service
+from interview.rooms import recordings, service
 from interview.rooms.hooks import signaling_hooks
 from interview.rooms.recorder import RoomRecorder
 from interview.signaling.options import SignalingOptions
@@ -193,19 +195,29 @@ async def start_recorder(app: web.Application, room_id: int) -> bool:
 
     async def on_recording(user_id: int, audio: Path, transcript: Awaitable[Transcript | None]) -> None:
         # listed as soon as the file is closed; its transcript follows (unclear audio decodes slowly)
+        closed_at = utcnow()
         job = await _new_job(app, audio, user_id)
-        await service.add_recording(
+        duration = await _media_seconds(audio)
+        await recordings.add_recording(
             sessions,
             room_id,
             user_id,
             str(audio),
-            duration=await _media_seconds(audio),
+            duration=duration,
             transcript_job_id=job,
+            # the file holds what was heard up to its closing: the speakers' lines merge by this
+            started_at=closed_at - timedelta(seconds=duration),
         )
         video = audio.with_suffix(".webm")
         if await asyncio.to_thread(lambda: video.is_file() and video.stat().st_size > 0):
-            await service.add_recording(
-                sessions, room_id, user_id, str(video), kind="video", duration=await _media_seconds(video)
+            await recordings.add_recording(
+                sessions,
+                room_id,
+                user_id,
+                str(video),
+                kind="video",
+                duration=await _media_seconds(video),
+                started_at=closed_at - timedelta(seconds=duration),
             )
         await _settle_job(app, job, await transcript)
 
