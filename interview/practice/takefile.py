@@ -249,3 +249,72 @@ class _Output:
             with contextlib.suppress(Exception):  # already failing; the part file is removed next
                 self.container.close()
             self.container = None
+
+
+# --- answers recorded before this writer --------------------------------------------------------------
+def ensure_sound(webm: Path, wav: Path) -> bool:
+    """Make an answer's WebM from aiortc's MediaRecorder playable; True when the file was rewritten.
+
+    Those files had pictures only, time-stamped from the start of the connection (one began at
+    141 s). A file that already has an audio stream is left alone. Otherwise the video packets are
+    copied with their times moved to start at zero (the recorder queued frames from the answer's
+    start, as it kept audio) and the answer's WAV is added as Opus; the new file replaces the old
+    one atomically. Synchronous: call it in a worker thread.
+    """
+    with av.open(str(webm)) as source:
+        if source.streams.audio or not source.streams.video:
+            return False
+        packets = [p for p in source.demux(source.streams.video[0]) if p.pts is not None and p.size]
+        if not packets:
+            return False
+        part = webm.with_name(webm.name + ".part")
+        first = min(int(p.pts) for p in packets if p.pts is not None)
+        with av.open(str(wav)) as sound:
+            pcm = np.concatenate([f.to_ndarray().reshape(-1) for f in sound.decode(audio=0)])
+        try:
+            with av.open(str(part), mode="w", format="webm") as out:
+                vstream = out.add_stream_from_template(source.streams.video[0])
+                astream: Any = out.add_stream("libopus", rate=SAMPLE_RATE, layout="mono")
+                timed: list[tuple[float, int, Any]] = []
+                for p in packets:
+                    assert p.pts is not None and p.time_base is not None
+                    p.pts -= first
+                    p.dts = p.pts if p.dts is None else p.dts - first
+                    p.stream = vstream
+                    timed.append((float(p.pts * p.time_base), 0, p))
+                for i in range(0, len(pcm), 960):
+                    frame = av.AudioFrame.from_ndarray(
+                        pcm[i : i + 960].astype(np.int16).reshape(1, -1), format="s16", layout="mono"
+                    )
+                    frame.sample_rate, frame.pts, frame.time_base = SAMPLE_RATE, i, AUDIO_TB
+                    timed += [(float((q.pts or 0) * q.time_base), 1, q) for q in astream.encode(frame)]
+                timed += [(float((q.pts or 0) * q.time_base), 1, q) for q in astream.encode(None)]
+                timed.sort(key=lambda item: (item[0], item[1]))
+                for _t, _kind, packet in timed:
+                    out.mux(packet)
+        except BaseException:
+            part.unlink(missing_ok=True)
+            raise
+    os.replace(part, webm)
+    log.info("%s: old answer video given its sound and started at zero", webm.name)
+    return True
+
+
+class OldVideos:
+    """Per process: each answer video is checked (:func:`ensure_sound`) once, before it is first served."""
+
+    def __init__(self) -> None:
+        self._checked: set[Path] = set()
+        self._lock = asyncio.Lock()
+
+    async def ensure(self, webm: Path, wav: Path) -> None:
+        if webm in self._checked:
+            return
+        async with self._lock:
+            if webm in self._checked:
+                return
+            try:
+                await asyncio.to_thread(ensure_sound, webm, wav)
+            except Exception:  # the old file is served as it is
+                log.exception("%s: could not give the old answer video its sound", webm.name)
+            self._checked.add(webm)

@@ -27,7 +27,7 @@ from web.forms import Form, read_form
 from web.keys import SESSIONS, SETTINGS
 from web.practice.js_text import PRACTICE_JS_TEXT
 from web.practice.pages import AnswerFragment, answer_block, band_and_star_labels, result_page, script_json
-from web.practice.runtime import RECORDER, STORAGE, labels
+from web.practice.runtime import OLD_VIDEOS, RECORDER, STORAGE, labels
 from web.render import flash, gettext_for, render, request_language
 from web.security import require_user, requires
 from web.site.js_text import js_text
@@ -296,6 +296,8 @@ async def practice_media(request: web.Request) -> web.StreamResponse:
     if take.state != TakeState.DONE or not await storage.aexists(rel):
         raise TakeNotFound()
     assert rel is not None
+    if request.match_info["kind"] == "video" and take.audio_file:
+        await request.app[OLD_VIDEOS].ensure(storage.path(rel), storage.path(take.audio_file))
     response = web.FileResponse(storage.path(rel))
     response.headers["Cache-Control"] = "private, no-store"
     response.content_type = "audio/wav" if request.match_info["kind"] == "audio" else "video/webm"

@@ -20,6 +20,7 @@ from interview.practice import bank, service
 from interview.practice.questions import bank_labels
 from interview.practice.recorder import PracticeRecorder
 from interview.practice.storage import Storage
+from interview.practice.takefile import OldVideos
 from interview.transcribe.engine import Engine, load_engine
 from web.keys import SESSIONS, SETTINGS
 
@@ -27,6 +28,8 @@ log = logging.getLogger(__name__)
 
 RECORDER = web.AppKey("practice_recorder", PracticeRecorder)
 STORAGE = web.AppKey("practice_storage", Storage)
+#: answer videos recorded before takefile.py get their sound when first served
+OLD_VIDEOS = web.AppKey("practice_old_videos", OldVideos)
 
 
 @functools.cache
@@ -52,6 +55,7 @@ async def practice_ctx(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     storage = Storage(settings.data_dir)
     app[STORAGE] = storage
+    app[OLD_VIDEOS] = OldVideos()
     sessions = app[SESSIONS]
     labels()  # read once, here, where start-up may read files
     with contextlib.suppress(Exception):  # the bank is seeded on first use otherwise

@@ -13,7 +13,7 @@ from pathlib import Path
 import av
 import numpy as np
 
-from interview.practice.takefile import SAMPLE_RATE, VIDEO_WAIT_S, TakeWriter
+from interview.practice.takefile import SAMPLE_RATE, VIDEO_WAIT_S, TakeWriter, ensure_sound
 
 VIDEO_TB = fractions.Fraction(1, 90000)
 
@@ -35,8 +35,10 @@ def _streams(path: Path) -> tuple[list[str], float, float, list[float], float]:
         start = (container.start_time or 0) / av.time_base
         length = (container.duration or 0) / av.time_base
         times = [float(f.time) for f in container.decode(video=0)] if "video" in kinds else []
-    with av.open(str(path)) as container:
-        audio = float(sum(f.samples / f.sample_rate for f in container.decode(audio=0)))
+    audio = 0.0
+    if "audio" in kinds:
+        with av.open(str(path)) as container:
+            audio = float(sum(f.samples / f.sample_rate for f in container.decode(audio=0)))
     return kinds, start, length, times, audio
 
 
@@ -104,3 +106,37 @@ async def test_pictures_before_the_first_sound_are_not_kept(tmp_path: Path) -> N
     assert await writer.close()
     _kinds, _start, _length, times, _audio = _streams(tmp_path / "e.webm")
     assert len(times) == 5 and times[0] < 0.002
+
+
+def _legacy_file(path: Path, seconds: float) -> None:
+    """What aiortc's MediaRecorder left: VP8 only, time-stamped from the connection's start (141 s)."""
+    with av.open(str(path), mode="w", format="webm") as out:
+        stream = out.add_stream("libvpx", rate=30)
+        stream.width, stream.height, stream.pix_fmt = 320, 240, "yuv420p"
+        for i in range(int(seconds * 30)):
+            frame = av.VideoFrame.from_ndarray(np.full((240, 320, 3), i % 200, np.uint8), format="rgb24")
+            frame.pts, frame.time_base = round((141.0 + i / 30) * 90000), VIDEO_TB
+            out.mux(stream.encode(frame))
+        out.mux(stream.encode(None))
+
+
+def test_an_answer_recorded_before_gets_its_sound_and_starts_at_zero(tmp_path: Path) -> None:
+    import wave
+
+    webm, wav = tmp_path / "old.webm", tmp_path / "old.wav"
+    _legacy_file(webm, 4.0)
+    kinds, start, _length, _times, _audio = _streams(webm)
+    assert kinds == ["video"] and start > 140  # the reported defect
+    tone = np.concatenate([_tone(i) for i in range(200)])  # 4 s
+    with wave.open(str(wav), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(SAMPLE_RATE)
+        w.writeframes(tone.tobytes())
+    assert ensure_sound(webm, wav) is True
+    kinds, start, length, times, audio = _streams(webm)
+    assert kinds == ["video", "audio"]
+    assert -0.05 <= start <= 0.05 and abs(length - 4.0) < 0.1 and abs(audio - 4.0) < 0.05
+    assert len(times) == 120 and times[0] == 0.0
+    assert ensure_sound(webm, wav) is False  # already playable: left alone
+    assert not list(tmp_path.glob("*.part"))

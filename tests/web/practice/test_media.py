@@ -2,13 +2,17 @@
 
 The WebM is a real one written by the recorder's writer (interview/practice/takefile.py) from a
 tone and plain pictures; the browser test (tests/e2e/test_playback.py) plays one recorded live.
+A video recorded before that writer (no sound, stamped from the connection's start) is given its
+sound and moved to zero the first time it is asked for.
 """
 
 from __future__ import annotations
 
 import asyncio
 import fractions
+import io
 import re
+from pathlib import Path
 
 import av
 import numpy as np
@@ -97,3 +101,45 @@ async def test_an_answers_video_is_served_in_byte_ranges(
     await client.post("/logout", data={"csrf_token": await csrf_of(client, "/practice")})
     await log_in(client, "lee@example.com")
     assert (await client.get(url, headers={"Range": "bytes=0-99"})).status == 404
+
+
+def _legacy_webm(path: Path) -> None:
+    """An answer video as aiortc's MediaRecorder left it: pictures only, stamped from 141 s."""
+    with av.open(str(path), mode="w", format="webm") as out:
+        stream = out.add_stream("libvpx", rate=30)
+        stream.width, stream.height, stream.pix_fmt = 320, 240, "yuv420p"
+        for i in range(60):
+            frame = av.VideoFrame.from_ndarray(np.full((240, 320, 3), i, np.uint8), format="rgb24")
+            frame.pts, frame.time_base = round((141.0 + i / 30) * 90000), fractions.Fraction(1, 90000)
+            out.mux(stream.encode(frame))
+        out.mux(stream.encode(None))
+
+
+async def test_an_answer_video_recorded_before_is_served_with_its_sound_from_zero(
+    client: Client, make_user: object, app_settings: Settings
+) -> None:
+    senior_id = await make_user("kim@example.com", "senior")  # type: ignore[operator]
+    await log_in(client, "kim@example.com")
+    sid = await _start(client)
+    engine = create_engine(app_settings)
+    sessions = session_factory(engine)
+    storage = await asyncio.to_thread(Storage, app_settings.data_dir)
+    try:
+        user = await get_user(sessions, senior_id)
+        assert user is not None
+        take, _q, _lang = await service.begin_take(sessions, storage, user, sid, 0, video=True)
+        assert take.video_file is not None
+        await asyncio.to_thread(storage.write_wav, take.audio_file, np.zeros(32000, np.int16) + 100)
+        await asyncio.to_thread(_legacy_webm, storage.path(take.video_file))
+        await service.move_take(sessions, take.id, TakeState.PROCESSING)
+        assert await service.move_take(sessions, take.id, TakeState.DONE, duration=2.0)
+    finally:
+        await engine.dispose()
+    response = await client.get(f"/practice/{sid}/media/{take.id}/video")
+    assert response.status == 200
+    with av.open(io.BytesIO(await response.read()), mode="r") as container:
+        assert [str(s.type) for s in container.streams] == ["video", "audio"]
+        assert abs((container.start_time or 0) / av.time_base) < 0.05
+        assert abs((container.duration or 0) / av.time_base - 2.0) < 0.1
+    ranged = await client.get(f"/practice/{sid}/media/{take.id}/video", headers={"Range": "bytes=0-9"})
+    assert ranged.status == 206 and len(await ranged.read()) == 10
