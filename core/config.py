@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import secrets
 from email.utils import parseaddr
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Literal
 
@@ -46,6 +47,10 @@ class Settings(BaseSettings):
         default=1024 * 1024, ge=1024, description="Largest request body accepted outside uploads."
     )
     cookie_secure: bool = Field(default=False, description="Send the session cookie over HTTPS only.")
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated addresses or networks of proxies whose X-Forwarded-For is believed.",
+    )
     session_max_age: int = Field(
         default=14 * 24 * 3600, ge=60, description="Seconds a login lasts without activity."
     )
@@ -56,7 +61,10 @@ class Settings(BaseSettings):
 
     # --- accounts ------------------------------------------------------------------------------
     login_max_failures: int = Field(
-        default=5, ge=1, description="Failed logins for one account or address before waiting starts."
+        default=5,
+        ge=1,
+        description="Failed logins for one account from one address before waiting starts (4x that for one "
+        "account from anywhere, or one address over every account).",
     )
     login_failure_window: int = Field(
         default=900, ge=1, description="Seconds over which failed logins are counted."
@@ -153,6 +161,17 @@ class Settings(BaseSettings):
     def _blank_is_unset(cls, v: object) -> object:
         return None if isinstance(v, str) and not v.strip() else v
 
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_networks(cls, v: str) -> str:
+        for part in v.split(","):
+            if part.strip():
+                try:
+                    ip_network(part.strip(), strict=False)
+                except ValueError:
+                    raise ValueError(f"not an IP address or network: {part.strip()!r}") from None
+        return v
+
     @field_validator("mail_from")
     @classmethod
     def _mail_address(cls, v: str) -> str:
@@ -161,6 +180,12 @@ class Settings(BaseSettings):
         return v
 
     # --- derived -------------------------------------------------------------------------------
+    @property
+    def trusted_proxy_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        """ALLWORK_TRUSTED_PROXIES as networks (a single address is a /32 or /128)."""
+        parts = [p.strip() for p in self.trusted_proxies.split(",")]
+        return tuple(ip_network(p, strict=False) for p in parts if p)
+
     @property
     def effective_database_url(self) -> str:
         if self.database_url:

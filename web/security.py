@@ -14,7 +14,6 @@ import hmac
 import secrets
 from collections.abc import Awaitable, Callable
 from functools import wraps
-from typing import Any
 from urllib.parse import quote, urlsplit
 
 from aiohttp import web
@@ -167,8 +166,3 @@ def requires(*roles: Role) -> Callable[[Handler], Handler]:
         return guarded
 
     return decorate
-
-
-def client_address(request: web.Request) -> str:
-    peer: Any = request.remote
-    return str(peer or "unknown")

@@ -8,9 +8,11 @@ from aiohttp import web
 from core.config import Settings
 from web.accounts import admin, routes
 from web.accounts import settings as account_settings
+from web.accounts import throttle as login_throttle
 
 
 def setup(app: web.Application, settings: Settings) -> None:
+    login_throttle.setup(app, settings)
     app.router.add_routes(routes.routes)
     app.router.add_routes(admin.routes)
     app.router.add_routes(account_settings.routes)

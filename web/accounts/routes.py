@@ -9,10 +9,11 @@ from aiohttp import web
 from core.accounts import SELF_SIGNUP_ROLES, Role, create_user, login, validate_account
 from core.errors import EmailTaken, InvalidInput, LoginFailed, TooManyAttempts
 from core.i18n import N_
+from web.accounts.throttle import client_address, is_known_device, remember_device
 from web.forms import Form, read_form
 from web.keys import SESSIONS, SETTINGS
 from web.render import gettext_for, render, request_language
-from web.security import client_address, current_user, log_in, log_out, require_user, requires, safe_next
+from web.security import current_user, log_in, log_out, require_user, requires, safe_next
 
 routes = web.RouteTableDef()
 
@@ -58,6 +59,7 @@ async def login_submit(request: web.Request) -> web.Response:
             address=client_address(request),
             max_failures=settings.login_max_failures,
             window=settings.login_failure_window,
+            known_device=is_known_device(request, data["email"]),
         )
     except (LoginFailed, TooManyAttempts) as exc:
         form.show(exc, _)
@@ -65,7 +67,9 @@ async def login_submit(request: web.Request) -> web.Response:
             request, "login.html", LoginPage(form, safe_next(data["next"], "")), status=exc.status
         )
     await log_in(request, user)
-    raise web.HTTPSeeOther(safe_next(data["next"], DASHBOARDS[user.role]))
+    done = web.HTTPSeeOther(safe_next(data["next"], DASHBOARDS[user.role]))
+    remember_device(request, done, user.email)
+    raise done
 
 
 @routes.post("/logout", name="logout")
