@@ -129,6 +129,7 @@ async def test_write_search_contribute_moderate_and_attach(
 
     # the admin shows it; it appears as from a hired senior, without the name
     await log_in(client, "admin@example.com")
+    assert 'href="/admin/knowhow"' in await (await client.get("/admin")).text()
     text = await (await client.get("/admin/knowhow")).text()
     tip_id = re.search(r'action="/admin/knowhow/(\d+)"', text)
     assert tip_id and "숫자 하나를 넣으세요" in text
@@ -164,5 +165,7 @@ async def test_write_search_contribute_moderate_and_attach(
     assert "면접 노하우 붙이기" not in text  # no attach form for the senior
     status, _ = await _post(client, f"/knowhow/attach/{take_id}", "/knowhow", tip=coach_tip.group(1))
     assert status == 403
+    dashboard = await (await client.get("/senior")).text()
+    assert 'href="/knowhow"' in dashboard and "면접 노하우 모음 보기" in dashboard
     text = await (await client.get("/knowhow/questions/self-introduction")).text()
     assert "간단하게 자기소개를 해 주시겠어요?" in text and "자기소개는 1분 안에" in text
