@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     login_failure_window: int = Field(
         default=900, ge=1, description="Seconds over which failed logins are counted."
     )
+    password_reset_minutes: int = Field(
+        default=30, ge=5, le=24 * 60, description="Minutes a mailed password-reset link works (once)."
+    )
 
     # --- transcription -------------------------------------------------------------------------
     whisper_backend: Literal["faster-whisper", "openai-whisper"] = Field(

@@ -1,6 +1,8 @@
 """Sessions, the logged-in user, CSRF protection and role guards.
 
-- Sessions are encrypted cookies (aiohttp-session's Fernet storage) keyed from the secret key.
+- Sessions are encrypted cookies (aiohttp-session's Fernet storage) keyed from the secret key; the
+  cookie holds the token of a server-side login session (``core.login_sessions``), so a login can be
+  ended: log out, log out everywhere, a new password and a switched-off account end it on every node.
 - Every state-changing request (POST, PUT, PATCH, DELETE) must carry the session's CSRF token,
   as the form field ``csrf_token`` or the ``X-CSRF-Token`` header; without it: a 403 page.
 - ``@requires(Role.X, ...)`` guards a handler: a visitor is sent to the login page, a
@@ -21,10 +23,11 @@ from aiohttp_session import get_session, new_session
 from aiohttp_session import setup as setup_session
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
-from core.accounts import Role, User, get_user
+from core import login_sessions
+from core.accounts import Role, User
 from core.config import Settings
 from core.errors import AllWorkError, Forbidden
-from web.keys import REQ_CSRF, REQ_USER, SESSIONS
+from web.keys import REQ_CSRF, REQ_USER, SESSIONS, SETTINGS
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -84,23 +87,24 @@ async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamR
 
 @web.middleware
 async def user_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Load the logged-in user (if any) into the request once."""
+    """Load the logged-in user (if any) into the request once.
+
+    The cookie only names a server-side login session (``core.login_sessions``): one that was ended
+    (log out, log out everywhere, a new password, a switched-off account) or unused too long is
+    forgotten here, on whichever node the request reaches."""
     request[REQ_USER] = None
     session = await get_session(request)
-    user_id = session.get("uid")
-    if isinstance(user_id, int):
-        user = await get_user(request.app[SESSIONS], user_id)
+    token = session.get("sid")
+    if isinstance(token, str):
+        max_age = request.app[SETTINGS].session_max_age
+        user = await login_sessions.user_of(request.app[SESSIONS], token, max_age=max_age)
         if user is None:
             session.invalidate()
-        elif session.get("pwv") != password_version(user):
-            session.invalidate()  # password changed elsewhere: old logins end
         else:
             request[REQ_USER] = user
+    elif "uid" in session:
+        session.invalidate()  # a cookie from before server-side sessions: log in again
     return await handler(request)
-
-
-def password_version(user: User) -> str:
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
 
 
 def current_user(request: web.Request) -> User | None:
@@ -119,16 +123,28 @@ def require_user(request: web.Request) -> User:
 
 
 async def log_in(request: web.Request, user: User) -> None:
-    """Start a fresh session for ``user`` (a new session id, so an old cookie cannot be fixed on them)."""
+    """Start a fresh session for ``user``: a new server-side record and a new cookie, so an old cookie
+    cannot be fixed on them."""
+    old = await get_session(request)
+    old_token = old.get("sid")
+    if isinstance(old_token, str):
+        await login_sessions.end(request.app[SESSIONS], old_token)
+    token = await login_sessions.start(
+        request.app[SESSIONS], user.id, max_age=request.app[SETTINGS].session_max_age
+    )
     session = await new_session(request)
-    session["uid"] = user.id
-    session["pwv"] = password_version(user)
+    session["sid"] = token
     session["csrf"] = secrets.token_urlsafe(32)
     request[REQ_CSRF] = session["csrf"]
+    request[REQ_USER] = user
 
 
 async def log_out(request: web.Request) -> None:
+    """End this browser's session on the server (every node) and clear its cookie."""
     session = await get_session(request)
+    token = session.get("sid")
+    if isinstance(token, str):
+        await login_sessions.end(request.app[SESSIONS], token)
     session.invalidate()
 
 

@@ -9,6 +9,7 @@ from aiohttp import web
 from core.accounts import SELF_SIGNUP_ROLES, Role, create_user, login, validate_account
 from core.errors import EmailTaken, InvalidInput, LoginFailed, TooManyAttempts
 from core.i18n import N_
+from core.passwords import check_new_password
 from web.accounts.throttle import client_address, is_known_device, remember_device
 from web.forms import Form, read_form
 from web.keys import SESSIONS, SETTINGS
@@ -104,6 +105,7 @@ async def signup_submit(request: web.Request) -> web.Response:
         )
         if data["password"] != data["password2"]:
             raise InvalidInput(fields={"password2": N_("The two passwords are not the same.")})
+        await check_new_password(account.password, email=account.email, name=account.name)
         user = await create_user(request.app[SESSIONS], account)
     except (InvalidInput, EmailTaken) as exc:
         form.show(exc, _)
