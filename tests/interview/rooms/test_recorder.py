@@ -8,6 +8,7 @@ import json
 import re
 import subprocess
 from collections.abc import Awaitable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,14 +21,20 @@ from aiohttp.test_utils import TestServer
 from aiortc import RTCPeerConnection, RTCSessionDescription, VideoStreamTrack
 from aiortc.contrib.media import MediaPlayer
 
+from core.clock import utcnow
 from core.config import Settings, load_settings
+from core.db import Sessions
+from interview.rooms import recordings, service
 from interview.rooms.recorder import RoomRecorder, TranscriberFor
 from interview.signaling.server import setup_signaling
 from interview.signaling.tokens import RoomRole, issue_room_token
+from interview.transcribe import jobs
 from interview.transcribe.engine import Engine, load_engine
 from interview.transcribe.streaming import StreamingTranscriber
 from interview.transcribe.types import Transcript
 from tests.waiting import wait_until
+
+from .conftest import People
 
 pytestmark = pytest.mark.slow
 
@@ -126,6 +133,20 @@ def _audio_facts(path: Path) -> tuple[float, float]:
 Handed = list[tuple[int, Path, Transcript | None]]
 
 
+async def _received_audio(recorder: RoomRecorder, packets: int) -> bool:
+    """Every peer of the recorder has received at least ``packets`` audio packets (20 ms each)."""
+    for peer in recorder.peers.values():
+        stats = await peer.pc.getStats()
+        got = sum(
+            getattr(s, "packetsReceived", 0) or 0
+            for s in stats.values()
+            if s.type == "inbound-rtp" and getattr(s, "kind", "") == "audio"
+        )
+        if got < packets:
+            return False
+    return True
+
+
 async def _record_room(
     settings: Settings, speech: dict[int, Path], tmp_path: Path, transcriber_for: TranscriberFor | None = None
 ) -> tuple[list[tuple[int, Path]], Handed]:
@@ -161,13 +182,9 @@ async def _record_room(
                 within=20,
                 message="the recorder did not start both peers",
             )
+            # audio arriving at the recorder (its Ogg files are written out when closed, not as they grow)
             await wait_until(
-                lambda: all(
-                    p.audio_path.exists() and p.audio_path.stat().st_size > 8000
-                    for p in recorder.peers.values()
-                ),
-                within=30,
-                message="no audio in the recorder's files",
+                lambda: _received_audio(recorder, 100), within=30, message="no audio reached the recorder"
             )
             # record this much more speech (a duration, not a condition): more words for the transcript
             await asyncio.sleep(1.0 if transcriber_for is None else 6.0)
@@ -244,3 +261,72 @@ async def test_recorder_transcribes_while_the_interview_goes_on(
     duration, _ = _audio_facts(by_user[2][0])
     assert abs(transcript.duration - duration) < 1.5  # the transcriber heard what the file holds
     assert made[2].utterances >= 1
+
+
+@pytest.fixture(scope="module")
+def question(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The interviewer's question in English (tiny.en follows both speakers)."""
+    folder = tmp_path_factory.mktemp("question")
+    raw, path = folder / "question-raw.wav", folder / "question.wav"
+    text = "Good afternoon. Please tell me about the factory where you worked."
+    subprocess.run(["espeak-ng", "-v", "en", "-s", "150", "-w", str(raw), text], check=True)
+    subprocess.run(["sox", str(raw), str(path), "pad", "0", "1.0"], check=True)
+    return path
+
+
+async def test_a_recorded_interview_has_both_speakers_lines(
+    settings: Settings,
+    speech: dict[int, Path],
+    tmp_path: Path,
+    tiny_en: Engine,
+    sessions: Sessions,
+    people: People,
+    question: Path,
+) -> None:
+    """Both participants transcribed while they speak; listed as the app lists them, the room's
+    recordings show each speaker's own words in one timeline, each line seeking in its speaker's file."""
+
+    def transcriber_for(user_id: int) -> StreamingTranscriber:
+        return StreamingTranscriber(tiny_en, language="en")
+
+    _files, handed = await _record_room(settings, {1: question, 2: speech[2]}, tmp_path, transcriber_for)
+    room = await service.create_room(
+        sessions,
+        candidate_id=people.senior.id,
+        interviewer_ids=[people.boss.id],
+        scheduled_start=utcnow(),
+    )
+    for user in (people.senior, people.boss):
+        await service.set_consent(sessions, room.id, user.id, True)
+    as_user = {1: people.boss, 2: people.senior}  # the signaling ids of _record_room
+    for uid, path, transcript in handed:
+        assert transcript is not None, uid
+        job = await jobs.submit(
+            sessions, str(path), language="en", owner_id=as_user[uid].id, kind="interview"
+        )
+        await jobs.complete(sessions, job, "streaming", transcript)
+        duration, _ = _audio_facts(path)
+        await recordings.add_recording(
+            sessions,
+            room.id,
+            as_user[uid].id,
+            str(path),
+            duration=duration,
+            transcript_job_id=str(job),
+            started_at=utcnow() - timedelta(seconds=duration),
+        )
+    data = await recordings.room_recordings(sessions, room.id, people.senior)
+    assert data.pending == []
+    by_speaker = {
+        user.id: _plain(" ".join(line.text for line in data.lines if line.speaker_id == user.id))
+        for user in (people.boss, people.senior)
+    }
+    assert {"afternoon", "factory"} <= set(by_speaker[people.boss.id].split()), by_speaker
+    assert {"morning", "years"} <= set(by_speaker[people.senior.id].split()), by_speaker
+    assert "afternoon" not in by_speaker[people.senior.id] and "morning" not in by_speaker[people.boss.id]
+    files = {r.id: r for r in data.recordings}
+    for line in data.lines:  # each line seeks inside its own speaker's file
+        rec = files[line.recording_id]
+        assert data.speakers[rec.participant_id] == line.speaker_id
+        assert 0 <= line.start < rec.duration_seconds + 0.5
+    assert [line.at for line in data.lines] == sorted(line.at for line in data.lines)
