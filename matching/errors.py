@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.errors import AllWorkError, Conflict
+from core.errors import AllWorkError, Conflict, InvalidInput
 
 
 class CompanyNotApproved(AllWorkError):
@@ -64,3 +64,17 @@ class ReviewExists(Conflict):
 class ReviewNotPending(Conflict):
     code = "review_not_pending"
     message = "This review has already been checked. Please reload the page."
+
+
+class AgeLimitFound(InvalidInput):
+    """A posting limits or codes the applicants' age (see :mod:`matching.agelimit`).
+
+    ``params``: ``sentence`` (quoted), ``law``; ``fields``: the field that holds it."""
+
+    code = "age_limit"
+    message = (
+        "Job postings may not limit applicants by age: “%(sentence)s”. Korea's Age Discrimination in"
+        " Employment Act (%(law)s) forbids it. Please remove or reword this sentence."
+    )
+    #: the message beside the field, with the same ``params``
+    field_message = "“%(sentence)s” limits the applicants' age, which %(law)s forbids."

@@ -593,6 +593,11 @@ class MatchIndex:
             weights = self.weights.as_array()
             order = np.argsort(-contrib, kind="stable")
             shown = _matched_labels([self._term_list[int(common[i])] for i in order.tolist()])
+            # the duties' weightiest terms the senior lacks: said when the experience hardly meets them
+            lack = ~np.isin(p_ids, common)
+            lacking = p_ids[lack]
+            by_weight = np.argsort(-(qw[lack] * self._idf(lacking)), kind="stable")
+            missing = _matched_labels([self._term_list[int(lacking[i])] for i in by_weight.tolist()], 3)
             prefs = [int(x) for x in s["prefs"][srow] if x >= 0]
             region = int(p["region"][prow])
             km_each = [float(self._distances[region, r]) for r in prefs]
@@ -603,7 +608,7 @@ class MatchIndex:
             emp_bit = int(p["emp"][prow])
             emp_type = next(k for k, v in scoring.EMPLOYMENT_BITS.items() if v == emp_bit)
             reasons = [
-                scoring.relevance_reason(shown),
+                scoring.relevance_reason(shown, float(values[0]), missing),
                 scoring.years_reason(float(s["years"][srow]), int(p["years"][prow])),
                 scoring.salary_reason(int(s["smin"][srow]), int(s["smax"][srow]), pay_min, pay_max),
                 scoring.distance_reason(

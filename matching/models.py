@@ -201,6 +201,13 @@ class Posting(Base):
     criteria: Mapped[list[str]] = mapped_column(JSON, default=list)
     #: how long this job's interviews last by default (the scheduler starts from it)
     interview_minutes: Mapped[int] = mapped_column(Integer, default=60, server_default="60")
+    #: what the job is like beyond its duties: the team, the place, what a day looks like
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: working days and hours as the company writes them ("평일 08:30–17:30, 주 5일")
+    work_hours: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    #: an admin's call on a stored posting flagged for an age limit: "" (not looked at),
+    #: ``resolved`` (no limit after all, or fixed) or ``hidden`` (closed by the admin)
+    age_check: Mapped[str] = mapped_column(String(20), default="", server_default="")
     status: Mapped[PostingStatus] = mapped_column(
         _enum(PostingStatus, "posting_status"), default=PostingStatus.OPEN, index=True
     )

@@ -170,6 +170,22 @@ async def history(sessions: Sessions, pair_id: int) -> list[PairEvent]:
         return list(rows)
 
 
+#: stages that follow the senior's acceptance of a booked interview time
+_AGREED_STAGES = frozenset({Stage.SCHEDULED, Stage.INTERVIEWED, Stage.OFFER, Stage.HIRED})
+
+
+def senior_agreed(pair: InterviewRequest | None) -> bool:
+    """Whether the senior agreed to an interview for this pair, which lets the company see their
+    contact details: the senior asked for it themself (and has not withdrawn), or the pair reached a
+    booked interview or later (a senior who picked an offered time). A company's own request, a
+    declined or withdrawn pair, or no pair at all is not an agreement."""
+    if pair is None:
+        return False
+    if pair.stage in _AGREED_STAGES:
+        return True
+    return pair.stage == Stage.REQUESTED and pair.requested_by_role == Role.SENIOR.value
+
+
 def can_see(user: User, info: PairInfo) -> bool:
     """The senior of the pair, the company that owns the posting, schedulers and admins see a pair."""
     if user.role in (Role.SCHEDULER, Role.ADMIN):

@@ -22,8 +22,8 @@ from core.accounts import Role, User
 from core.clock import utcnow
 from core.db import AfterCommit, Sessions, after_commit, transaction
 from core.errors import Forbidden, NotFound
-from matching import text, validation
-from matching.errors import VettingNotAllowed
+from matching import agelimit, text, validation
+from matching.errors import AgeLimitFound, VettingNotAllowed
 from matching.index import PostingDoc, SeniorDoc
 from matching.models import (
     VETTING_TRANSITIONS,
@@ -55,6 +55,25 @@ def profile_terms(data: validation.ProfileInput) -> dict[str, int]:
 
 def posting_terms(data: validation.PostingInput) -> dict[str, int]:
     return text.term_counts(data.title, data.duties, ", ".join(data.preferred_skills))
+
+
+#: the posting's fields read for age limits, in the order a person reads them
+AGE_CHECKED = ("title", "duties", "description", "preferred_skills", "work_hours")
+
+
+def check_age_limits(data: validation.PostingInput) -> None:
+    """Raise :class:`AgeLimitFound` for the first sentence that limits an age (Kiwi: call in a thread)."""
+    for name in AGE_CHECKED:
+        value = getattr(data, name)
+        found = agelimit.find(", ".join(value) if isinstance(value, tuple) else value)
+        if found:
+            params = {"sentence": found[0].sentence, "law": agelimit.LAW}
+            raise AgeLimitFound(fields={name: AgeLimitFound.field_message}, params=params)
+
+
+def _posting_terms_checked(data: validation.PostingInput) -> dict[str, int]:
+    check_age_limits(data)
+    return posting_terms(data)
 
 
 def senior_doc(p: SeniorProfile) -> SeniorDoc:
@@ -256,7 +275,7 @@ async def save_posting(
     """The company's owner creates or edits a posting; returns it and its company's status."""
     _require(user, Role.COMPANY)
     parsed = validation.parse_posting(data)
-    terms = await asyncio.to_thread(posting_terms, parsed)
+    terms = await asyncio.to_thread(_posting_terms_checked, parsed)
     async with transaction(sessions) as session:
         if posting_id is not None:
             posting = await session.get(Posting, posting_id)
@@ -285,6 +304,9 @@ async def save_posting(
         posting.headcount = parsed.headcount
         posting.criteria = list(parsed.criteria)
         posting.interview_minutes = parsed.interview_minutes
+        posting.description = parsed.description
+        posting.work_hours = parsed.work_hours
+        posting.age_check = ""
         posting.terms = terms
         if on_commit is not None:
             callback = on_commit

@@ -18,6 +18,7 @@ from numpy.typing import ArrayLike
 
 from matching import weights as w
 from matching.models import EmploymentType
+from matching.particles import attach
 from matching.regions import Region
 
 EMPLOYMENT_BITS = {
@@ -117,10 +118,35 @@ _TYPE_ACCEPTED = {
 }
 
 
-def relevance_reason(matched: list[str]) -> tuple[str, dict[str, Any]]:
+#: a factor at or above this reads "fits well"; at or above :data:`PARTLY` "fits partly"; below, "hardly fits"
+WELL = 0.7
+PARTLY = 0.4
+
+
+def relevance_reason(
+    matched: list[str], value: float = 1.0, missing: list[str] | None = None
+) -> tuple[str, dict[str, Any]]:
+    """What the experience and the duties share; when that is little, what the duties ask that the
+    profile does not mention (``missing``, the posting's weightiest terms the senior lacks)."""
+    lacking = ", ".join(missing or [])
+    params: dict[str, Any] = {"terms": ", ".join(matched), "missing": lacking}
+    if matched and value >= PARTLY:
+        return "Experience matches the duties: %(terms)s.", params
+    if matched and lacking:
+        return (
+            "Only a little of the experience meets the duties (%(terms)s); "
+            "the duties also ask for %(missing)s, which the profile does not mention.",
+            params,
+        )
     if matched:
-        return "Experience matches the duties: %(terms)s.", {"terms": ", ".join(matched)}
-    return "Experience and duties have little in common.", {}
+        return "Only a little of the experience meets the duties: %(terms)s.", params
+    if lacking:
+        return (
+            "Experience and duties have little in common: the duties ask for %(missing)s, "
+            "which the profile does not mention.",
+            params,
+        )
+    return "Experience and duties have little in common.", params
 
 
 def years_reason(have: float, need: int) -> tuple[str, dict[str, Any]]:
@@ -161,12 +187,21 @@ def distance_reason(km: float, max_km: int, place: Region, nearest: Region) -> t
         "region": nearest.label("ko"),
         "place_en": place.label("en"),
         "region_en": nearest.label("en"),
+        #: the Korean place with its topic particle (경기도 화성시는, 서울특별시 강남구는)
+        "place_topic": attach(place.label("ko"), "은"),
     }
     if km <= 0:
-        return "%(place)s is in a preferred region (%(region)s).", params
+        return "The workplace, %(place_en)s, is in a preferred region (%(region_en)s).", params
     if km <= max_km:
-        return "%(place)s is about %(km)s km from %(region)s, within the %(max)s km commute.", params
-    return "%(place)s is about %(km)s km from %(region)s, beyond the %(max)s km commute.", params
+        return (
+            "The workplace, %(place_en)s, is about %(km)s km from %(region_en)s,"
+            " within the %(max)s km commute.",
+            params,
+        )
+    return (
+        "The workplace, %(place_en)s, is about %(km)s km from %(region_en)s, beyond the %(max)s km commute.",
+        params,
+    )
 
 
 def timing_reason(available: date, start: date, has_start: bool) -> tuple[str, dict[str, Any]]:

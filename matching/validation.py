@@ -357,12 +357,18 @@ class PostingInput:
     criteria: tuple[str, ...] = ()
     #: the default length of this job's interviews, in minutes
     interview_minutes: int = 60
+    #: what the job is like beyond its duties
+    description: str = ""
+    #: working days and hours, as the company writes them
+    work_hours: str = ""
 
 
 def parse_posting(data: Mapping[str, Any]) -> PostingInput:
     f = _Fields(data)
     title = f.text("title", required=True, message="Please enter a title.")
     duties = f.text("duties", required=True, max_len=4000, message="Please describe the duties.")
+    description = f.text("description", max_len=4000)
+    work_hours = f.text("work_hours", max_len=200)
     years = f.integer("years_required", 0, MAX_YEARS, "Please enter between 0 and 60 years.", default=0)
     skills = f.items("preferred_skills")
     salary_min, salary_max = _salary(f)
@@ -407,4 +413,6 @@ def parse_posting(data: Mapping[str, Any]) -> PostingInput:
         headcount,
         tuple(criteria),
         interview_minutes,
+        description,
+        work_hours,
     )

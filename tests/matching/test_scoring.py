@@ -55,3 +55,13 @@ def test_reasons() -> None:
     msg, params = scoring.timing_reason(date(2025, 3, 10), date(2025, 3, 1), True)
     assert params["days"] == 9 and "after work starts" in msg
     assert scoring.relevance_reason([])[0] == "Experience and duties have little in common."
+
+
+def test_weak_reasons_say_what_did_not_match_and_places_take_the_right_particle() -> None:
+    msg, params = scoring.relevance_reason(["관리"], 0.01, ["용접", "배관"])
+    assert msg.startswith("Only a little") and params["missing"] == "용접, 배관"
+    assert scoring.relevance_reason(["품질관리"], 0.9)[0] == "Experience matches the duties: %(terms)s."
+    msg, params = scoring.relevance_reason([], 0.0, ["용접"])
+    assert "%(missing)s" in msg
+    _msg, params = scoring.distance_reason(0, 30, regions.get("41590"), regions.get("41590"))
+    assert params["place_topic"] == "경기도 화성시는"

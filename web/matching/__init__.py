@@ -7,10 +7,10 @@ from __future__ import annotations
 from aiohttp import web
 
 from core.config import Settings
-from web.matching import company, decisions, inbox, live, senior, vetting
+from web.matching import age_flags, candidate, company, decisions, inbox, live, senior, vetting
 
 
 def setup(app: web.Application, settings: Settings) -> None:
     app.cleanup_ctx.append(live.matching_ctx)
-    for module in (senior, company, vetting, inbox, decisions):
+    for module in (senior, company, candidate, vetting, age_flags, inbox, decisions):
         app.router.add_routes(module.routes)

@@ -10,11 +10,12 @@ from core.accounts import Role
 from core.errors import InvalidInput, NotFound
 from interview.rooms import service as rooms_service
 from interview.rooms.service import RoomListing
-from matching import records
-from matching.errors import AlreadyRequested, CompanyNotApproved, NotMatchable, ProfileMissing
+from matching import details, records
+from matching.errors import AgeLimitFound, AlreadyRequested, CompanyNotApproved, NotMatchable, ProfileMissing
 from matching.models import Company, Posting
 from web.forms import Form, read_form
 from web.keys import PUBSUB, SESSIONS
+from web.matching.decisions import STAGE_LABELS
 from web.matching.forms import (
     COMPANY_FIELDS,
     POSTING_FIELDS,
@@ -66,6 +67,8 @@ class CandidateView:
     years: float
     score: int
     reasons: list[Reason]
+    #: the pair's stage in words when an interview was already asked for, else ""
+    stage: str = ""
 
 
 @dataclass
@@ -171,6 +174,8 @@ async def posting_submit(request: web.Request) -> web.Response:
         )
     except InvalidInput as exc:
         form = Form(values).show(exc, _)
+        if isinstance(exc, AgeLimitFound):  # the field's message quotes the sentence and names the law
+            form.errors = {name: _(msg, **exc.params) for name, msg in exc.fields.items()}
         page = PostingFormPage(form, region_names(request_language(request)), posting_id)
         return await render(request, "matching/posting_form.html", page, status=422)
     await announce_change(request.app, posting_ids=[posting.id])
@@ -197,6 +202,7 @@ async def candidates(request: web.Request) -> web.Response:
         raise web.HTTPSeeOther("/company") from None
     except NotFound:
         result = None
+    pairs = await details.pair_stages(request.app[SESSIONS], posting.id)
     views = [
         CandidateView(
             item.senior_id,
@@ -205,6 +211,7 @@ async def candidates(request: web.Request) -> web.Response:
             float(item.info.get("years", 0)),
             round(item.score * 100),
             reasons(item.factors, _),
+            _(STAGE_LABELS[pairs[item.senior_id].stage]) if item.senior_id in pairs else "",
         )
         for item in (result.items if result else [])
     ]
@@ -228,4 +235,7 @@ async def company_request(request: web.Request) -> web.Response:
         )
     except (AlreadyRequested, NotMatchable, ProfileMissing, CompanyNotApproved) as exc:
         await flash(request, _(exc.message))
+    back = request.query.get("back", "")
+    if back == "profile":
+        raise web.HTTPSeeOther(f"/company/postings/{posting.id}/candidates/{senior_id}")
     raise web.HTTPSeeOther(f"/company/postings/{posting.id}/candidates")

@@ -5,13 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from core.i18n import N_
 from matching import regions
 from matching.models import Company, Posting, SeniorProfile
-from matching.scoring import Factor
+from matching.scoring import PARTLY, WELL, Factor
 
 CAREER_ROWS = 5
 REGION_SLOTS = 3
 EMPLOYMENT_TYPES = ("full_time", "part_time", "contract")
+
+
+#: how well one factor fits, in words; the number is shown beside it, smaller
+FIT_WORDS = (N_("Fits well"), N_("Fits partly"), N_("Hardly fits"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,12 +24,29 @@ class Reason:
     name: str
     percent: int
     text: str
+    #: "잘 맞음 / 일부 맞음 / 거의 안 맞음" in the reader's language
+    level: str = ""
+    #: ``well``, ``partly`` or ``weak`` (for the badge's colour)
+    kind: str = ""
+
+
+def fit_level(value: float) -> int:
+    """0 fits well, 1 fits partly, 2 hardly fits (an index of :data:`FIT_WORDS`)."""
+    return 0 if value >= WELL else 1 if value >= PARTLY else 2
 
 
 def reasons(factors: list[Factor], _: Any) -> list[Reason]:
-    """Each factor's number (0–100) and its reason in the reader's language, the weightiest factor first."""
+    """Each factor in words (fits well / partly / hardly), its number (0–100) and its reason in the
+    reader's language, the weightiest factor first."""
     ordered = sorted(factors, key=lambda f: -f.weight)
-    return [Reason(f.name, round(f.value * 100), _(f.reason, **f.params)) for f in ordered]
+    out = []
+    for f in ordered:
+        level = fit_level(f.value)
+        text = _(f.reason, **f.params)
+        out.append(
+            Reason(f.name, round(f.value * 100), text, _(FIT_WORDS[level]), ("well", "partly", "weak")[level])
+        )
+    return out
 
 
 def region_names(lang: str) -> list[str]:
@@ -109,6 +131,8 @@ POSTING_FIELDS = (
     "headcount",
     "criteria",
     "interview_minutes",
+    "description",
+    "work_hours",
 )
 VISIT_FIELDS = (
     "visited_on",
@@ -152,4 +176,6 @@ def posting_values(posting: Posting | None) -> dict[str, str]:
         "headcount": str(posting.headcount),
         "criteria": "\n".join(posting.criteria or []),
         "interview_minutes": str(posting.interview_minutes),
+        "description": posting.description,
+        "work_hours": posting.work_hours,
     }

@@ -10,7 +10,8 @@ from core.accounts import Role
 from core.errors import InvalidInput, NotFound
 from interview.rooms import service as rooms_service
 from interview.rooms.service import RoomListing
-from matching import pipeline, records
+from matching import details, pipeline, records
+from matching.details import JobDetails
 from matching.errors import AlreadyRequested, NotMatchable, ProfileMissing
 from matching.index import PostingFilter
 from matching.service import MatchItem, MatchPage
@@ -85,6 +86,8 @@ class MatchDetail:
     requested: bool
     #: the request already made for this job, as it stands now (stage in words, the message sent)
     application: ApplicationView | None = None
+    #: the job itself: duties, description, hours, the company's latest visit, a map link
+    job: JobDetails | None = None
 
 
 def _views(result: MatchPage, request: web.Request) -> list[MatchView]:
@@ -176,7 +179,9 @@ async def _detail(request: web.Request, posting_id: int) -> MatchDetail:
     if requested:
         pair_id = await pipeline.find_pair(request.app[SESSIONS], user.id, posting_id)
         application = next((a for a in await applications_of(request, user) if a.pair_id == pair_id), None)
-    return MatchDetail(MatchView(item, reasons(item.factors, gettext_for(request))), requested, application)
+    job = await details.job_details(request.app[SESSIONS], posting_id)
+    view = MatchView(item, reasons(item.factors, gettext_for(request)))
+    return MatchDetail(view, requested, application, job)
 
 
 def _posting_id(request: web.Request) -> int:
