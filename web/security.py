@@ -27,6 +27,7 @@ from core import login_sessions
 from core.accounts import Role, User
 from core.config import Settings
 from core.errors import AllWorkError, Forbidden
+from web.forms import FORM_TYPES, posted
 from web.keys import REQ_CSRF, REQ_USER, SESSIONS, SETTINGS
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -67,20 +68,28 @@ async def csrf_token(request: web.Request) -> str:
     return token
 
 
+def _same(expected: str, sent: str) -> bool:
+    """Constant-time comparison that takes any text (``hmac.compare_digest`` refuses non-ASCII ``str``)."""
+    return hmac.compare_digest(expected.encode(), sent.encode("utf-8", "replace"))
+
+
 @web.middleware
 async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     if request.method in UNSAFE_METHODS and not request.path.startswith("/ws/"):
         session = await get_session(request)
         expected = session.get("csrf")
+        if not isinstance(expected, str):
+            raise CsrfFailed()  # no page of ours was opened in this session: refused before any body is read
         sent = request.headers.get(CSRF_HEADER)
-        if sent is None and request.content_type in (
-            "application/x-www-form-urlencoded",
-            "multipart/form-data",
-        ):
-            form = await request.post()
-            value = form.get(CSRF_FIELD)
-            sent = value if isinstance(value, str) else None
-        if not (isinstance(expected, str) and sent and hmac.compare_digest(expected, sent)):
+        if sent is not None and not _same(expected, sent):
+            raise CsrfFailed()  # a wrong header: refused before any body is read
+        if request.content_type in FORM_TYPES:
+            # parsed here once for every handler (request.post() returns it): a malformed body is a 400
+            form = await posted(request)
+            if sent is None:
+                value = form.get(CSRF_FIELD)
+                sent = value if isinstance(value, str) else None
+        if not (sent and _same(expected, sent)):
             raise CsrfFailed()
     return await handler(request)
 
