@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import update
 
 from core.db import transaction
+from core.errors import InvalidInput
 from matching import records
+from matching.agelimit import LAW
+from matching.errors import AgeLimitFound
 from matching.models import InterviewRequest, Stage, VettingStatus
-from tests.matching.conftest import World, company_form
+from tests.matching.conftest import World, company_form, quality_posting
 
 
 async def test_get_company_and_posting(world: World) -> None:
@@ -99,3 +103,26 @@ async def test_waiting_requests_oldest_first_with_names(world: World) -> None:
         )
     assert [w.id for w in await records.waiting_requests(sessions)] == [first.id, third.id]
     assert [w.id for w in await records.waiting_requests(sessions, limit=1)] == [first.id]
+
+
+async def test_a_posting_with_an_age_limit_is_refused_and_nothing_changes(world: World) -> None:
+    sessions = world.service.sessions
+    form = quality_posting() | {
+        "description": "팀 분위기가 좋습니다.\n젊은 인재를 환영합니다.",
+        "work_hours": "평일 9–18시",
+    }
+    with pytest.raises(AgeLimitFound) as caught:
+        await world.service.save_posting(world.owner, form, posting_id=world.quality.id)
+    assert caught.value.fields == {"description": AgeLimitFound.field_message}
+    assert caught.value.params == {"sentence": "젊은 인재를 환영합니다.", "law": LAW}
+    stored = await records.get_posting(sessions, world.quality.id)
+    assert stored is not None and stored.description == "" and stored.work_hours == ""
+    with pytest.raises(InvalidInput) as too_long:
+        await world.service.save_posting(world.owner, quality_posting() | {"work_hours": "가" * 201})
+    assert "work_hours" in too_long.value.fields
+    saved = await world.service.save_posting(
+        world.owner,
+        form | {"description": "팀 분위기가 좋습니다. 만 60세 정년."},
+        posting_id=world.quality.id,
+    )
+    assert saved.description == "팀 분위기가 좋습니다. 만 60세 정년." and saved.work_hours == "평일 9–18시"
