@@ -7,7 +7,7 @@ import json
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from core.config import Settings
 from core.db import create_engine, session_factory
@@ -162,3 +162,31 @@ async def test_a_posting_with_an_age_limit_is_refused_with_the_law(
             assert await session.scalar(select(func.count()).select_from(Posting)) == 0
     finally:
         await engine.dispose()
+
+
+async def test_admin_hides_a_stored_posting_with_an_age_limit(
+    client: Client, make_user: MakeUser, app_settings: Settings
+) -> None:
+    ids = await _world(client, make_user, app_settings)
+    engine = create_engine(app_settings)
+    try:
+        async with session_factory(engine)() as session, session.begin():
+            await session.execute(
+                update(Posting)
+                .where(Posting.id == ids["posting"])
+                .values(description="젊은 인재를 환영합니다.")
+            )
+    finally:
+        await engine.dispose()
+    await log_in(client, "hr@example.com")
+    assert (await client.get("/admin/postings/age")).status == 403
+    await log_in(client, "admin@example.com")
+    assert 'href="/admin/postings/age"' in await (await client.get("/admin/companies")).text()
+    html = await (await client.get("/admin/postings/age")).text()
+    assert "“젊은 인재를 환영합니다.”" in html and "고령자고용법 제4조의4" in html
+    path = f"/admin/postings/{ids['posting']}/age"
+    assert await _post(client, path, {"action": "hide"}, "/admin/postings/age") == 303
+    html = await (await client.get("/admin/postings/age")).text()
+    assert "공고를 숨겼습니다" in html and "확인할 공고가 없습니다" in html
+    await log_in(client, SENIOR_EMAIL)
+    assert (await client.get(f"/senior/matches/{ids['posting']}")).status == 404  # no longer matched
