@@ -7,7 +7,9 @@ Redis and one PostgreSQL database.
   balancer in front of several nodes looks like to the browser): the page reconnects by itself,
   rejoins as the same peer and the room goes on;
 - coturn on loopback with ``iceTransportPolicy: "relay"``: the selected candidate pair is relayed;
-- both agree to recording on screen: the server's recorder writes one playable file per participant;
+- both agree to recording on screen: both screens show '녹화 중' (never the recorder as a person); the
+  server's recorder writes one playable file per participant; the recordings page shows both speakers'
+  transcripts, and pressing a line plays that speaker's recording from there;
 - refused tokens (another room, expired) and bad messages, seen from the page.
 """
 
@@ -379,6 +381,27 @@ WS_TRACE = """(() => {
 })();"""
 
 
+STATUS_LOG = """() => {
+  const el = document.getElementById("status");
+  window.statusLog = [el.textContent];
+  new MutationObserver(() => window.statusLog.push(el.textContent))
+    .observe(el, {childList: true, characterData: true, subtree: true});
+}"""
+
+
+#: audio packets (20 ms each) the page has sent to the recorder
+SENT_TO_RECORDER = """async () => {
+  let sent = 0;
+  for (const peer of window.allworkRoom.peers.values()) {
+    if (peer.info.role !== "recorder") continue;
+    (await peer.pc.getStats()).forEach((s) => {
+      if (s.type === "outbound-rtp" && s.kind === "audio") sent += s.packetsSent || 0;
+    });
+  }
+  return sent;
+}"""
+
+
 def _watch_console(page: Page) -> None:
     CONSOLE[page] = lines = []
     page.on("console", lambda msg: lines.append(f"{time.monotonic():.2f} {msg.type}: {msg.text}"[:300]))
@@ -522,6 +545,9 @@ def test_recording_with_everyones_consent(cluster: Cluster, media_browser: Brows
     )
     try:
         _wait_media_flowing(cand)
+        for page in (boss, cand):
+            page.evaluate(STATUS_LOG)
+            expect(page.locator("#recording-indicator")).to_be_hidden()
         # the candidate proposes (and agrees for herself); the interviewer is asked on screen
         cand.locator("#ask-consent").click()
         expect(boss.locator("#consent")).to_be_visible(timeout=10_000)
@@ -534,13 +560,37 @@ def test_recording_with_everyones_consent(cluster: Cluster, media_browser: Brows
                 "&& p.pc.connectionState === 'connected')",
                 timeout=30_000,
             )
-        boss.wait_for_timeout(4000)  # a few seconds of speech
+        # both screens say so, in words with a red dot; the recorder is no person in the room
+        for page in (boss, cand):
+            sign = page.locator("#recording-indicator")
+            expect(sign).to_be_visible()
+            expect(sign.locator("strong")).to_have_text("녹화 중")
+            expect(sign.locator(".rec-dot")).to_be_visible()
+            expect(page.locator("#room")).to_have_attribute("data-recording", "on")
+            expect(page.locator("#remote-videos figure")).to_have_count(1)
+            said = page.evaluate("window.statusLog")
+            assert "녹화가 시작되었습니다." in said, said
+            assert not any("recorder" in line for line in said), said
+
+        # a few seconds of speech sent to the recorder from each page (its files are written when closed)
+        pages = (boss, cand)
+        wait_until_sync(
+            lambda: all(page.evaluate(SENT_TO_RECORDER) >= 300 for page in pages),
+            within=60,
+            interval=0.5,
+            message=lambda: (
+                f"too little audio sent to the recorder: {[pg.evaluate(SENT_TO_RECORDER) for pg in pages]}"
+            ),
+        )
         boss.on("dialog", lambda dialog: dialog.accept())
         boss.locator("#end").click()
         for page in (boss, cand):
             expect(page.locator("#room")).to_have_attribute("data-state", "ended", timeout=15_000)
             expect(page.locator("#after")).to_be_visible()
         expect(cand.locator("#status")).to_have_text("면접이 끝났습니다.")
+        for page in (boss, cand):
+            expect(page.locator("#recording-indicator")).to_be_hidden()
+            assert not any("recorder" in line for line in page.evaluate("window.statusLog"))
         # one playable file per participant, listed for the participants
         boss.goto(f"{cluster.b.url}/rooms/{room}/recordings")
         deadline = time.monotonic() + 30
@@ -570,6 +620,40 @@ def test_recording_with_everyones_consent(cluster: Cluster, media_browser: Brows
         assert all(j["status"].lower() == "done" for j in jobs), jobs
         assert all(j["result"]["duration"] > 1.0 and "segments" in j["result"] for j in jobs), jobs
         _forget_transcription_jobs(cluster.database_url)
+
+        # the candidate, on the phone, reads both speakers' transcripts and presses the interviewer's line
+        cand.goto(f"{cluster.a.url}/rooms/{room}/recordings")
+        speakers = cand.locator(".speaker")
+        expect(speakers).to_have_count(2)
+        expect(cand.locator(".line-seek")).not_to_have_count(0)
+        tagged = cand.locator(".line-seek").evaluate_all(
+            "bs => bs.map(b => [b.dataset.speaker, b.querySelector('.line-speaker').textContent])"
+        )
+        names = {speakers.nth(i).get_attribute("data-speaker"): speakers.nth(i).locator("h3").inner_text()
+                 for i in range(2)}  # fmt: skip
+        assert {speaker for speaker, _name in tagged} == set(names), (tagged, names)  # both speakers
+        assert all(names[speaker] == name for speaker, name in tagged), tagged
+        assert cand.evaluate("document.documentElement.scrollWidth") <= 360
+        box = cand.locator(".line-seek").first.bounding_box()
+        assert box and box["height"] >= 44
+        assert axe_violations(cand) == []
+        boss_id = next(uid for uid, name in names.items() if name == cluster.accounts["company"]["name"])
+        line = cand.locator(f'.line-seek[data-speaker="{boss_id}"]').last
+        seek = float(line.get_attribute("data-seek") or "nan")
+        rec_id = line.get_attribute("data-recording")
+        line.click()
+        audio = cand.locator(f'audio[data-recording-id="{rec_id}"]')
+        audio.evaluate(
+            "(a, at) => new Promise((ok, fail) => { const t0 = Date.now(); const check = () => "
+            "(!a.paused && a.currentTime >= at - 0.25 && a.currentTime < at + 3) ? ok() : "
+            "Date.now() - t0 > 15000 ? fail(new Error(`at ${a.currentTime}, paused ${a.paused}`)) : "
+            "setTimeout(check, 100); check(); })",
+            max(0.0, seek - 0.2),
+        )
+        assert line.get_attribute("aria-current") == "true"
+        others = cand.locator(f'audio:not([data-recording-id="{rec_id}"])')
+        assert others.evaluate_all("as => as.every(a => a.paused)")
+
         # the interviewer fills in the scorecard from the room's end screen
         boss.goto(f"{cluster.b.url}/rooms/{room}/scorecard")
         criteria = boss.locator("fieldset.rating")
