@@ -109,7 +109,8 @@ def _device_check(page: Page, *, video: bool = False, sound: bool = True) -> Non
 def _answer(page: Page, seconds: float) -> None:
     expect(page.locator("#phase-think")).to_be_visible()
     page.get_by_role("button", name="지금 답변 시작").click()
-    expect(page.locator("#phase-record")).to_be_visible()
+    # the first answer of a fresh server waits for the Whisper model to finish loading
+    expect(page.locator("#phase-record")).to_be_visible(timeout=60_000)
     page.wait_for_timeout(seconds * 1000)  # the senior speaks: real time is the point here
     page.locator("#answer-stop").click()
     expect(page.locator("#phase-result")).to_be_visible(timeout=FEEDBACK_DEADLINE_MS)

@@ -115,6 +115,41 @@ for (const type of ["seeked", "timeupdate"]) {
     if (isPlayer(event.target)) show(event.target, wordAt(event.target, event.target.currentTime));
   }, true);
 }
+// A browser that cannot play the WebM (older iPhones) gets the answer's recording instead: same
+// place, same controls, so the words still play where they are pressed.
+function useRecording(video) {
+  if (!video.dataset.fallback || !video.isConnected) return;
+  const audio = document.createElement("audio");
+  audio.className = "answer-media answer-audio";
+  audio.controls = true;
+  audio.preload = "metadata";
+  audio.src = video.dataset.fallback;
+  audio.setAttribute("aria-label", video.dataset.fallbackLabel || "");
+  words.delete(video);
+  video.replaceWith(audio);
+}
+const canPlayWebm = () =>
+  document.createElement("video").canPlayType('video/webm; codecs="vp8, opus"') !== "";
+function checkVideos(root) {
+  if (canPlayWebm()) return;
+  for (const video of root.querySelectorAll("video.answer-media[data-fallback]")) useRecording(video);
+}
+checkVideos(document);
+// the answer page inserts each answer's feedback later
+new MutationObserver((changes) => {
+  for (const change of changes) {
+    for (const node of change.addedNodes) if (node instanceof Element) checkVideos(node);
+  }
+}).observe(document.body, { childList: true, subtree: true });
+document.addEventListener(
+  "error",
+  (event) => {
+    const el = event.target;
+    if (el instanceof HTMLVideoElement && el.classList.contains("answer-media") && el.error?.code === 4) useRecording(el);
+  },
+  true,
+);
+
 document.addEventListener("ended", (event) => {
   if (isPlayer(event.target)) show(event.target, null);
 }, true);
