@@ -15,12 +15,12 @@ from pathlib import Path
 import aiohttp_jinja2
 import jinja2
 from aiohttp import web
-from aiohttp.typedefs import Handler, Middleware
 
 from core.config import Settings
 from web import accounts, board, coach, knowhow, matching, messaging, practice, rooms, scheduling, site
 from web.composition import CATALOGUES
 from web.errors import error_middleware
+from web.headers import install_headers
 from web.i18n import Catalogs
 from web.keys import CATALOGS, SETTINGS
 from web.localtime import install_filters
@@ -46,21 +46,9 @@ FEATURES: tuple[Callable[[web.Application, Settings], None], ...] = (
 )
 
 
-def _security_headers_factory() -> Middleware:
-    @web.middleware
-    async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
-        response = await handler(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("Permissions-Policy", "camera=(self), microphone=(self), geolocation=()")
-        return response
-
-    return security_headers
-
-
 def create_app(settings: Settings) -> web.Application:
-    app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[_security_headers_factory()])
+    app = web.Application(client_max_size=settings.max_body_bytes)
+    install_headers(app)  # CSP and the other security headers on every response, no version banner
     app[SETTINGS] = settings
     app[CATALOGS] = Catalogs.load(CATALOGUES)
     # the session middleware must wrap the error pages (they need the session for the CSRF token)

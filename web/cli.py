@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from core.config import ConfigError, Settings, load_settings
+from core.datadir import make_private
 
 COMMAND_MODULES = (
     "interview.transcribe.cli",
@@ -212,6 +213,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
+        make_private(settings.data_dir)  # umask 077; the data folder 0700 and its files 0600
         logging.basicConfig(
             level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -50,3 +51,16 @@ def test_user_create_with_password_creates_the_account(data_dir: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "created coach account c@example.com" in done.stdout
+
+
+def test_every_file_the_commands_make_is_private(tmp_path: Path) -> None:
+    """`allwork demo` makes the database, its WAL files and the demo accounts: none readable by
+    others (issue 15, defect 12)."""
+    data_dir = tmp_path / "fresh"
+    done = _allwork(data_dir, "demo", "--json")
+    assert done.returncode == 0, done.stderr
+    made = [data_dir, *data_dir.rglob("*")]
+    assert any(p.name == "allwork.db" for p in made)
+    for path in made:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode == (0o700 if path.is_dir() else 0o600), f"{path}: {oct(mode)}"
