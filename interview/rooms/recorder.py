@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fractions
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -66,6 +67,37 @@ class RecordedPeer:
     done: bool = False
     transcriber: StreamingTranscriber | None = None
     pump: asyncio.Task[None] | None = None
+
+
+class SteadyAudio(MediaStreamTrack):
+    """A participant's audio for the file, on its own clock: each frame is a copy whose ``pts`` counts the
+    samples written before it, so the file starts at 0 and runs without jumps.
+
+    The received frames' ``pts`` come from RTP timestamps, and aiortc takes a timestamp that arrives out
+    of order for a 32-bit wrap (``+2**32`` samples, 89 478 s at 48 kHz); the Ogg file then held half a
+    second of Chrome's audio and a day-long gap. Counted samples also keep the file's seconds equal to
+    the transcriber's (which hears the same frames end to end), so a transcript line seeks to its words.
+    The frames are copied, never changed: a ``MediaRelay`` hands the same frame to the transcriber.
+    """
+
+    kind = "audio"
+
+    def __init__(self, source: MediaStreamTrack) -> None:
+        super().__init__()
+        self._source = source
+        self._next = 0
+
+    async def recv(self) -> av.AudioFrame:
+        frame = await self._source.recv()
+        assert isinstance(frame, av.AudioFrame)
+        copy = av.AudioFrame.from_ndarray(
+            frame.to_ndarray(), format=frame.format.name, layout=frame.layout.name
+        )
+        copy.sample_rate = frame.sample_rate
+        copy.pts = self._next
+        copy.time_base = fractions.Fraction(1, frame.sample_rate)
+        self._next += frame.samples
+        return copy
 
 
 def _rtc_config(servers: list[dict[str, Any]]) -> RTCConfiguration:
@@ -217,12 +249,12 @@ class RoomRecorder:
             if track.kind == "audio" and self.transcriber_for is not None and peer.transcriber is None:
                 peer.transcriber = self.transcriber_for(peer.user_id)
             if peer.transcriber is not None and track.kind == "audio":
-                rec.addTrack(self._relay.subscribe(track))
+                rec.addTrack(SteadyAudio(self._relay.subscribe(track)))
                 peer.pump = asyncio.create_task(
                     _pump(self._relay.subscribe(track), peer.transcriber), name=f"transcribe-{peer.peer_id}"
                 )
             else:
-                rec.addTrack(track)
+                rec.addTrack(SteadyAudio(track) if track.kind == "audio" else track)
             await rec.start()
             peer.recorders.append(rec)
 
