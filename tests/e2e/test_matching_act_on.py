@@ -69,7 +69,9 @@ def test_a_posting_with_an_age_limit_is_refused_with_the_law_named(
     page.get_by_label("정규직").check()
     page.get_by_label("마감일").fill((date.today() + timedelta(days=30)).isoformat())
     page.get_by_label("뽑는 인원").fill("1")
-    page.get_by_role("button", name="공고 저장").click()
+    # the server may read Korean with Kiwi for the first time here (its model loads in seconds, far more on a
+    # loaded machine), so the refusal may take a while
+    page.get_by_role("button", name="공고 저장").click(timeout=120_000)
     error = page.locator("#e-duties")
     expect(error).to_contain_text("고령자고용법 제4조의4")
     expect(error).to_contain_text("“만 40세 이하 지원 가능.”")
