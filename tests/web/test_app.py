@@ -109,9 +109,10 @@ async def test_signup_cannot_choose_staff_roles(client: Client) -> None:
     assert "어떤 계정이 필요한지 골라 주세요." in await response.text()
 
 
-async def test_duplicate_email_is_a_field_error(
+async def test_duplicate_email_does_not_say_that_the_address_has_an_account(
     client: Client, make_user: Callable[..., Awaitable[int]]
 ) -> None:
+    """Issue 15, defect 11: the answer names no account; more in tests/web/accounts/test_throttle.py."""
     await make_user("taken@example.com", "company")
     token = await csrf_of(client, "/signup")
     response = await client.post(
@@ -125,8 +126,10 @@ async def test_duplicate_email_is_a_field_error(
             "csrf_token": token,
         },
     )
-    assert response.status == 409
-    assert "이 이메일로 만든 계정이 이미 있습니다." in await response.text()
+    body = await response.text()
+    assert response.status == 422
+    assert "이 이메일로 만든 계정이 이미 있습니다." not in body
+    assert "입력하신 내용으로는 계정을 만들 수 없습니다." in body and 'value="taken@example.com"' in body
 
 
 async def test_wrong_password_generic_then_slowed(

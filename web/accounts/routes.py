@@ -10,7 +10,13 @@ from core.accounts import SELF_SIGNUP_ROLES, Role, create_user, login, validate_
 from core.errors import EmailTaken, InvalidInput, LoginFailed, TooManyAttempts
 from core.i18n import N_
 from core.passwords import check_new_password
-from web.accounts.throttle import client_address, is_known_device, remember_device
+from web.accounts.throttle import (
+    SIGNUP_REFUSED,
+    client_address,
+    count_signup,
+    is_known_device,
+    remember_device,
+)
 from web.forms import Form, read_form
 from web.keys import SESSIONS, SETTINGS
 from web.render import gettext_for, render, request_language
@@ -106,8 +112,13 @@ async def signup_submit(request: web.Request) -> web.Response:
         if data["password"] != data["password2"]:
             raise InvalidInput(fields={"password2": N_("The two passwords are not the same.")})
         await check_new_password(account.password, email=account.email, name=account.name)
+        await count_signup(request)  # before the password is hashed
         user = await create_user(request.app[SESSIONS], account)
-    except (InvalidInput, EmailTaken) as exc:
+    except EmailTaken:
+        # the same words as for any form that cannot be used: nothing says that the address has an account
+        form.show(InvalidInput(SIGNUP_REFUSED), _)
+        return await render(request, "signup.html", SignupPage(form, _signup_roles(request)), status=422)
+    except (InvalidInput, TooManyAttempts) as exc:
         form.show(exc, _)
         return await render(
             request, "signup.html", SignupPage(form, _signup_roles(request)), status=exc.status

@@ -1,4 +1,5 @@
-"""What the login throttle needs from a request: the client's address and whether this browser is known.
+"""What the login throttle needs from a request: the client's address and whether this browser is known;
+and the sign-up form's count per address.
 
 - The client's address is the connection's peer, unless that peer is one of the configured trusted
   proxies (``ALLWORK_TRUSTED_PROXIES``, e.g. the load balancer): then ``X-Forwarded-For`` is read from
@@ -18,8 +19,10 @@ from ipaddress import ip_address
 
 from aiohttp import web
 
+from core import throttle
 from core.config import Settings
-from web.keys import SETTINGS
+from core.i18n import N_
+from web.keys import SESSIONS, SETTINGS
 
 DEVICE_KEY = web.AppKey("device_key", bytes)
 DEVICE_COOKIE = "allwork_device"
@@ -84,3 +87,20 @@ def remember_device(request: web.Request, response: web.StreamResponse, email: s
         secure=settings.cookie_secure,
         samesite="Lax",
     )
+
+
+#: the sign-up form's answer for an address that already has an account: it does not say so
+SIGNUP_REFUSED = N_(
+    "We could not make an account with these details. If you already have an account, please log in; "
+    "if you forgot its password, choose “Forgot your password?” on the login page."
+)
+
+
+async def count_signup(request: web.Request) -> None:
+    """Count a sign-up from this address before its password is hashed; :class:`TooManyAttempts` past
+    ``ALLWORK_LOGIN_MAX_FAILURES`` × 4 in the window (each try costs an Argon2 hash, and each could
+    probe whether an address has an account)."""
+    settings = request.app[SETTINGS]
+    limit = settings.login_max_failures * throttle.WIDE_FACTOR
+    counter = throttle.Counter(f"signup:{client_address(request)}", limit)
+    await throttle.take(request.app[SESSIONS], [counter], window=settings.login_failure_window)

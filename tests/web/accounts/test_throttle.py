@@ -93,3 +93,51 @@ async def test_the_owners_browser_gets_in_while_strangers_guess_from_many_addres
     assert await _try(stranger, stranger_token, "password-123", "192.0.2.1") == 429
     token = await csrf_of(owner)
     assert await _try(owner, token, "password-123", "198.51.100.7") == 303
+
+
+# --- sign-up (issue 15, defect 11) ------------------------------------------------------------------------
+
+
+async def _sign_up(client: Client, token: str, email: str, forwarded: str | None = None) -> tuple[int, str]:
+    headers = {"X-Forwarded-For": forwarded} if forwarded else {}
+    response = await client.post(
+        "/signup",
+        data={
+            "email": email,
+            "name": "김영수",
+            "password": "garden-tea-58",
+            "password2": "garden-tea-58",
+            "role": "senior",
+            "csrf_token": token,
+        },
+        headers=headers,
+        allow_redirects=False,
+    )
+    return response.status, await response.text()
+
+
+async def test_sign_up_with_a_taken_email_does_not_say_so(
+    client: Client, make_user: Callable[..., Awaitable[int]]
+) -> None:
+    await make_user("taken@example.com", "company")
+    status, body = await _sign_up(client, await csrf_of(client, "/signup"), "taken@example.com")
+    assert status == 422
+    assert "이미 있습니다" not in body and "already" not in body
+    assert "입력하신 내용으로는 계정을 만들 수 없습니다." in body
+
+
+async def test_sign_ups_from_one_address_are_throttled(
+    behind_proxy: Client, make_user: Callable[..., Awaitable[int]], app_settings: Settings
+) -> None:
+    """Each try costs an Argon2 hash and could probe for an account: counted per address before hashing."""
+    await make_user("taken@example.com", "company")
+    token = await csrf_of(behind_proxy, "/signup")
+    limit = app_settings.login_max_failures * WIDE_FACTOR
+    for _ in range(limit):
+        status, _body = await _sign_up(behind_proxy, token, "taken@example.com", "203.0.113.9")
+        assert status == 422
+    status, body = await _sign_up(behind_proxy, token, "new-person@example.com", "203.0.113.9")
+    assert status == 429 and "초 뒤에 다시 해 주세요" in body
+    # another visitor behind the same proxy signs up
+    status, _body = await _sign_up(behind_proxy, token, "new-person@example.com", "198.51.100.7")
+    assert status == 303
