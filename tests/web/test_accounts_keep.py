@@ -6,6 +6,7 @@ two-node test runs two apps on one database, as two servers behind a load balanc
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Awaitable, Callable
 from email import policy
@@ -20,9 +21,11 @@ from sqlalchemy import func, select
 from core.config import Settings, load_settings
 from core.credentials import PasswordReset
 from core.db import create_engine, session_factory
+from core.pubsub import user_channel
 from tests.core.smtp_server import smtp_server
 from tests.web.conftest import Client, csrf_of, log_in
 from web.app import create_app
+from web.keys import PUBSUB
 
 MakeUser = Callable[..., Awaitable[int]]
 NEW = "blue-river-walk-61"
@@ -72,6 +75,20 @@ async def test_a_copied_cookie_is_refused_after_logout(client: Client, make_user
     status, _ = await post_form(client, "/logout", {}, "/senior")
     assert status == 303
     assert await get_with_cookie(client, "/senior", copied) == 303  # to the login page
+
+
+async def test_an_open_event_stream_ends_with_the_login(client: Client, make_user: MakeUser) -> None:
+    user_id = await make_user("kim@example.com", "senior")
+    await log_in(client, "kim@example.com")
+    copied = cookie_of(client)
+    async with ClientSession(cookie_jar=DummyCookieJar()) as other:
+        stream = await other.get(client.make_url("/events"), headers={"Cookie": f"allwork_session={copied}"})
+        assert (await stream.content.readuntil(b"\r\n\r\n")).startswith(b"event: ready")
+        await post_form(client, "/logout", {}, "/senior")
+        await client.app[PUBSUB].publish(user_channel(user_id), {"kind": "match", "posting_id": 2})
+        async with asyncio.timeout(10):
+            rest = await stream.content.read()  # the server closes the stream instead of sending the event
+        assert b"posting_id" not in rest
 
 
 async def test_logout_on_one_node_ends_the_session_on_another(
