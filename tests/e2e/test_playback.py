@@ -18,7 +18,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, Playwright, expect
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, LiveServer, log_in
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, LiveServer, axe_violations, log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -149,6 +149,7 @@ def test_a_word_plays_the_video_answer_from_there_with_sound(
         expect(answer.locator("video.answer-media")).to_have_count(1)
         expect(answer.locator("audio")).to_have_count(0)
         _click_word_and_listen(page, answer, "inspectors")
+        assert axe_violations(page) == []  # with the video and a word lit
         take = answer.get_attribute("data-take")
 
         # a browser that cannot play WebM (older iPhones) gets the answer's recording in its place
