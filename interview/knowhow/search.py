@@ -7,7 +7,8 @@ Korean compounds freely and Kiwi reads them differently: ``자기소개는`` giv
 ``자기 소개를`` only ``소개`` (자기 is taken for a pronoun), ``자기소개를`` ``자기소개`` again. Noun
 pairs (``품질_관리``) are stored and searched joined (``품질관리``). A query term that is part of a
 tip's term (``소개`` in ``자기소개``), or the other way round, counts half. Kiwi runs in a worker
-thread (it takes a lock and CPU).
+thread; it is loaded on the first search of a process (about 1.5 s on an idle machine; its loading holds
+the GIL, so it is not done at start-up, where it would hold up the health check on a busy machine).
 """
 
 from __future__ import annotations
@@ -17,6 +18,10 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from matching import text
+
+
+async def _analyzed(*texts: str) -> list[str]:
+    return await asyncio.to_thread(_analyze, *texts)
 
 
 def _joined(term: str) -> str:
@@ -29,7 +34,7 @@ def _analyze(*texts: str) -> list[str]:
 
 async def terms_of(*texts: str) -> list[str]:
     """The index terms of ``texts`` (repeats kept, noun pairs joined), analysed off the event loop."""
-    return [_joined(t) for t in await asyncio.to_thread(_analyze, *texts)]
+    return [_joined(t) for t in await _analyzed(*texts)]
 
 
 async def query_weights(*texts: str) -> dict[str, float]:
@@ -37,7 +42,7 @@ async def query_weights(*texts: str) -> dict[str, float]:
     (more specific) 2, a word 1."""
     unspaced = [t.replace(" ", "") for t in texts if " " in t.strip()]
     weights: dict[str, float] = {}
-    for raw in await asyncio.to_thread(_analyze, *texts, *unspaced):
+    for raw in await _analyzed(*texts, *unspaced):
         term = _joined(raw)
         weights[term] = max(weights.get(term, 0.0), 2.0 if "_" in raw else 1.0)
     return weights

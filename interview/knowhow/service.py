@@ -83,16 +83,29 @@ async def can_write(sessions: Sessions, user: User | None) -> bool:
     return await is_hired(sessions, user)
 
 
-async def _author_kind(sessions: Sessions, actor: User, consent: bool) -> AuthorKind:
+async def _author_kind(sessions: Sessions, actor: User) -> AuthorKind:
     if actor.role == Role.COACH:
         return AuthorKind.COACH
+    if actor.role != Role.SENIOR:
+        raise Forbidden()
     if not await is_hired(sessions, actor):
         raise NotHired()
-    if not consent:
-        raise InvalidTip(
-            fields={"consent": N_("Please tick the box to agree that your tip is shared without your name.")}
-        )
     return AuthorKind.SENIOR
+
+
+def _checked(kind: AuthorKind, consent: bool, *fields: object) -> TipInput:
+    """The fields checked, and a senior's consent: every problem at once, one per field."""
+    problems: dict[str, str] = {}
+    data: TipInput | None = None
+    try:
+        data = parse_tip(*fields)
+    except InvalidTip as exc:
+        problems.update(exc.fields)
+    if kind == AuthorKind.SENIOR and not consent:
+        problems["consent"] = N_("Please tick the box to agree that your tip is shared without your name.")
+    if problems or data is None:
+        raise InvalidTip(fields=problems)
+    return data
 
 
 async def write_tip(
@@ -110,10 +123,8 @@ async def write_tip(
     Raises :class:`NotHired` for a senior who was not hired, :class:`Forbidden` for other roles,
     :class:`InvalidTip` for bad fields or a senior's missing consent.
     """
-    if actor.role not in (Role.COACH, Role.SENIOR):
-        raise Forbidden()
-    kind = await _author_kind(sessions, actor, consent)
-    data = parse_tip(title, body, category, industry)
+    kind = await _author_kind(sessions, actor)
+    data = _checked(kind, consent, title, body, category, industry)
     terms = await terms_of(data.title, data.body)
     now = utcnow()
     tip = Tip(
@@ -166,9 +177,8 @@ async def edit_tip(
 ) -> Tip:
     """The author changes their tip; a senior's published tip goes back to the admin (pending)."""
     await own_tip(sessions, actor, tip_id)
-    if actor.role == Role.SENIOR:
-        await _author_kind(sessions, actor, consent)
-    data = parse_tip(title, body, category, industry)
+    kind = await _author_kind(sessions, actor)
+    data = _checked(kind, consent, title, body, category, industry)
     terms = await terms_of(data.title, data.body)
     async with transaction(sessions) as session:
         tip = await session.scalar(select(Tip).where(Tip.id == tip_id).with_for_update())

@@ -10,6 +10,7 @@ from aiohttp import web
 from core.accounts import Role
 from core.errors import AllWorkError, NotFound
 from interview.knowhow import attachments, library, service
+from interview.knowhow.errors import InvalidTip, NotHired
 from interview.knowhow.models import TipStatus
 from interview.knowhow.tags import CATEGORY_LABELS, INDUSTRY_LABELS
 from interview.knowhow.views import TipView
@@ -133,7 +134,7 @@ async def _form_page(request: web.Request, form: Form, tip_id: int | None = None
 async def new_tip(request: web.Request) -> web.Response:
     user = require_user(request)
     if user.role == Role.SENIOR and not await service.is_hired(request.app[SESSIONS], user):
-        raise service.NotHired()
+        raise NotHired()
     form = Form(values={"category": request.query.get("category", "general")[:20]})
     return await render(request, "knowhow/form.html", await _form_page(request, form))
 
@@ -154,7 +155,7 @@ async def create_tip(request: web.Request) -> web.Response:
             industry=values["industry"],
             consent=values["consent"] == "yes",
         )
-    except service.InvalidTip as exc:
+    except InvalidTip as exc:
         page = await _form_page(request, Form(values).show(exc, _))
         return await render(request, "knowhow/form.html", page, status=exc.status)
     if tip.status == TipStatus.PUBLISHED:
@@ -191,7 +192,7 @@ async def update_tip(request: web.Request) -> web.Response:
             industry=values["industry"],
             consent=values["consent"] == "yes",
         )
-    except service.InvalidTip as exc:
+    except InvalidTip as exc:
         page = await _form_page(request, Form(values).show(exc, _), tip_id)
         return await render(request, "knowhow/form.html", page, status=exc.status)
     await flash(request, _("Your tip was saved."))

@@ -53,6 +53,9 @@ async def test_only_a_hired_senior_with_consent_contributes_without_a_name(
     with pytest.raises(InvalidTip) as refused:  # no consent, nothing stored
         await service.write_tip(sessions, cast.hired, consent=False, **fields)
     assert set(refused.value.fields) == {"consent"}
+    with pytest.raises(InvalidTip) as refused:  # every problem at once
+        await service.write_tip(sessions, cast.hired, consent=False, **{**fields, "title": ""})
+    assert set(refused.value.fields) == {"consent", "title"}
     assert await _count(sessions) == 0
 
     tip = await service.write_tip(sessions, cast.hired, consent=True, **fields)
