@@ -6,12 +6,17 @@ latitude, longitude). Codes follow the layout of the 행정표준코드: two dig
 
 A region is looked up by code, by Korean or English name, or by "시/도 시/군/구" (``"부산 중구"``,
 ``"Busan Jung-gu"``): several 시/도 have a 중구, so a bare "중구" is ambiguous and is not resolved.
+A 시 or 군 is also found without its ending, as people say it (``"수원"`` for 수원시, ``"양평"`` for 양평군,
+``"경기 수원"``, ``"Suwon"``); a 구 is not (``"중"`` means nothing), and a short name that two
+places share (``"고성"``: 강원 and 경남) is ambiguous like "중구". Where a 시/도 and a 시 share a name
+(``"광주"``, ``"제주"``), the 시/도 is meant; the 시 is found with its 시/도 (``"경기 광주"``).
 """
 
 from __future__ import annotations
 
 import csv
 import math
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -98,6 +103,14 @@ def _norm(name: str) -> str:
     return "".join(name.lower().split()).replace("-", "").replace(",", "")
 
 
+def _short_names(region: Region) -> tuple[str, ...]:
+    """A 시 or 군 without its ending, in Korean and English ("수원", "Suwon"); none for a 구 or 시/도."""
+    if region.is_sido or len(region.name_ko) < 3 or region.name_ko[-1] not in "시군":
+        return ()
+    english = re.sub(r"-(si|gun)$", "", region.name_en)
+    return (region.name_ko[:-1], english)
+
+
 @cache
 def _by_name() -> dict[str, list[Region]]:
     """Normalised name -> regions with that name (several 시/도 have a 중구)."""
@@ -116,10 +129,13 @@ def _by_name() -> dict[str, list[Region]]:
                 add(short, r)
         else:
             parent = _by_code()[r.sido]
+            own = (r.name_ko, r.name_en, *_short_names(r))
+            for short in own[2:]:
+                add(short, r)
             for p in (parent.name_ko, parent.name_en, *_SIDO_SHORT.get(parent.code, ())):
-                add(p + r.name_ko, r)
-                add(p + r.name_en, r)
-                add(r.name_en + p, r)
+                for name in own:
+                    add(p + name, r)
+                    add(name + p, r)
     return names
 
 
@@ -137,6 +153,9 @@ def lookup(text: str) -> Region:
     if text in _by_code():
         return _by_code()[text]
     found = _by_name().get(_norm(text), [])
+    if len(found) > 1:
+        # a 시/도's own name wins over a 시 named like it ("광주", "제주")
+        found = [r for r in found if r.is_sido]
     if len(found) != 1:
         raise UnknownRegion(text)
     return found[0]

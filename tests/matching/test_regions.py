@@ -42,3 +42,26 @@ def test_distances() -> None:
     assert 15 < regions.distance_km(regions.get("41590"), regions.get("41110")) < 30  # 화성–수원
     table = regions.distance_table()
     assert np.allclose(table, table.T) and (np.diag(table) == 0).all()
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("수원", "41110"),
+        ("수원시", "41110"),
+        ("경기 수원", "41110"),
+        ("Suwon", "41110"),
+        ("양평", "41830"),
+        ("광주", "29"),  # the 광역시, not 경기도 광주시
+        ("경기 광주", "41610"),
+        ("제주", "50"),
+    ],
+)
+def test_a_city_or_county_is_found_without_its_ending(typed: str, code: str) -> None:
+    assert regions.lookup(typed).code == code
+
+
+@pytest.mark.parametrize("typed", ["고성", "중", "중구"])
+def test_a_short_name_two_places_share_is_not_guessed(typed: str) -> None:
+    with pytest.raises(regions.UnknownRegion):
+        regions.lookup(typed)

@@ -210,3 +210,12 @@ async def test_bad_posting_is_refused_and_nothing_stored(world: World, sessions)
         assert await session.scalar(select(func.count()).select_from(Posting)) == before
         title = await session.scalar(select(Posting.title).where(Posting.id == world.quality.id))
     assert title == "자동차 부품 품질관리 책임자"
+
+
+async def test_a_city_typed_without_its_ending_is_saved_as_that_city(world: World) -> None:
+    """Issue 16: the hint says 수원시 and people type 수원; both are the same place."""
+    saved = await world.service.save_profile(world.senior, quality_manager() | {"regions": "수원, 화성"})
+    assert saved.regions == ["41110", "41590"]
+    with pytest.raises(InvalidInput) as refused:
+        await world.service.save_profile(world.senior, quality_manager() | {"regions": "고성"})
+    assert set(refused.value.fields) == {"regions"}  # two places share the short name: not guessed

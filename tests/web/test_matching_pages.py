@@ -161,3 +161,30 @@ async def test_events_stream_delivers_only_the_users_own_events(client: Client, 
 async def test_events_need_a_login(client: Client) -> None:
     response = await client.get("/events", allow_redirects=False)
     assert response.status == 303
+
+
+async def test_profile_form_takes_a_short_city_name_and_names_the_fields_to_fix(
+    client: Client, make_user: MakeUser, app_settings: Settings
+) -> None:
+    """Issue 16: '수원' is 수원시; a refused form's banner comes with the script that lists and focuses
+    the fields to fix; region boxes are text boxes (styled large) fed from the shipped list."""
+    await make_user("kim@example.com", "senior")
+    await log_in(client, "kim@example.com")
+    form = await (await client.get("/senior/profile")).text()
+    assert 'name="region-0" type="text" list="region-names"' in form
+    assert '<option value="경기도 수원시">' in form
+    assert "form_errors.js" not in form  # nothing to fix yet
+    token = await csrf_of(client, "/senior/profile")
+    bad = PROFILE | {"region-0": "아틀란티스", "salary_min": "abc", "csrf_token": token}
+    refused = await (await client.post("/senior/profile", data=bad)).text()
+    assert "data-form-errors" in refused and "js/form_errors.js" in refused
+    assert 'class="group field-invalid"' in refused  # the regions' group is the one marked
+    assert await _count(app_settings, SeniorProfile) == 0
+    response = await client.post(
+        "/senior/profile", data=PROFILE | {"region-0": "수원", "csrf_token": token}, allow_redirects=False
+    )
+    assert response.status == 303
+    again = await (await client.get("/senior/profile")).text()
+    assert 'value="경기도 수원시"' in again
+    # the senior's home links to the profile
+    assert 'href="/senior/profile"' in await (await client.get("/senior")).text()
