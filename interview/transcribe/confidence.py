@@ -17,6 +17,7 @@ window used to be decoded six times, each up to 448 tokens, which took 18-43 s f
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import replace
 
 from interview.transcribe.types import Segment
@@ -27,6 +28,13 @@ LOG_PROB_THRESHOLD = -1.0
 NO_SPEECH_THRESHOLD = 0.6
 #: ... or above this gzip compression ratio of the text, a decode has failed
 COMPRESSION_RATIO_THRESHOLD = 2.4
+#: and a segment of at least MIN_WORDS words whose words average a probability below this was not
+#: understood, whatever the window's numbers: espeak-ng's Korean came back as Hangul nonsense ("저는 이
+#: 씹, 논, 동한, 분기 …") at an average log-probability of -0.81, its words averaging 0.34; JFK's
+#: words average 0.89, clear espeak English 0.89-0.92, English in loud noise 0.11-0.49. Not yet
+#: checked on real Korean speech (the held-out set is not in shared/): tune it there
+MIN_WORD_PROBABILITY = 0.45
+MIN_WORDS = 3
 
 #: the temperatures a window is decoded at, one after the other while a decode fails: three steps,
 #: not faster-whisper's six (0.0, 0.2 … 1.0); a window the third step cannot decode is kept as the
@@ -51,10 +59,21 @@ def max_new_tokens(speech_seconds: float) -> int:
     return min(MAX_NEW_TOKENS, MIN_NEW_TOKENS + math.ceil(window * TOKENS_PER_SECOND))
 
 
-def is_uncertain(avg_logprob: float | None, no_speech_prob: float | None, compression: float | None) -> bool:
-    """Whether Whisper's own numbers say its decode of the window failed."""
+def is_uncertain(
+    avg_logprob: float | None,
+    no_speech_prob: float | None,
+    compression: float | None,
+    word_probabilities: Sequence[float] = (),
+) -> bool:
+    """Whether Whisper's own numbers say its decode of the window failed, or the segment's words
+    were, on average, improbable."""
+    improbable = (
+        len(word_probabilities) >= MIN_WORDS
+        and sum(word_probabilities) / len(word_probabilities) < MIN_WORD_PROBABILITY
+    )
     return (
-        (avg_logprob is not None and avg_logprob < LOG_PROB_THRESHOLD)
+        improbable
+        or (avg_logprob is not None and avg_logprob < LOG_PROB_THRESHOLD)
         or (no_speech_prob is not None and no_speech_prob > NO_SPEECH_THRESHOLD)
         or (compression is not None and compression > COMPRESSION_RATIO_THRESHOLD)
     )
@@ -69,5 +88,6 @@ def with_confidence(
         avg_logprob=avg_logprob,
         no_speech_prob=no_speech_prob,
         compression_ratio=compression,
-        uncertain=segment.uncertain or is_uncertain(avg_logprob, no_speech_prob, compression),
+        uncertain=segment.uncertain
+        or is_uncertain(avg_logprob, no_speech_prob, compression, [w.probability for w in segment.words]),
     )

@@ -26,6 +26,12 @@ def test_whispers_thresholds_mark_a_segment_uncertain() -> None:
     assert is_uncertain(-1.2, 0.02, 1.4)  # improbable tokens
     assert is_uncertain(-0.5, 0.8, 1.4)  # the window probably held no speech
     assert is_uncertain(-0.3, 0.02, 3.1)  # repetitive text
+    # espeak-ng Korean read back as Hangul nonsense: the window looked fine, its words did not
+    nonsense = [0.03, 0.54, 0.51, 0.23, 0.45, 0.18, 0.45, 0.07, 0.06, 0.28, 0.7, 0.53]
+    assert is_uncertain(-0.81, 0.13, 1.63, nonsense)
+    jfk = [0.54, 0.99, 0.85, 0.99, 0.9, 0.29, 0.65, 0.96, 0.97, 1.0, 1.0]
+    assert not is_uncertain(-0.28, 0.01, 1.34, jfk)
+    assert not is_uncertain(-0.4, 0.1, 1.0, [0.1, 0.2])  # "Yeah. Yeah.": too few words to judge
     seg = Segment(0.0, 2.0, "Good morning.", (Word("Good", 0.0, 0.5, 0.9), Word("morning.", 0.5, 1.0, 0.9)))
     sure = with_confidence(seg, -0.2, 0.01, 1.1)
     assert not sure.uncertain and sure.avg_logprob == -0.2
