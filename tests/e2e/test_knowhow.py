@@ -4,7 +4,8 @@ The senior (on a phone, 360 px) practises one answer with a fake microphone in a
 'tips for this question' from the answer page and shares the session with the demo coach. The coach
 (on a PC) writes a tip in the library and attaches it to that answer's review. The senior then reads
 the tip beside the answer and finds it by a Korean search written with different spacing and a
-particle. The library's pages have no serious accessibility violations and fit the phone.
+particle. The library's pages (the tips for a question, the form with an error, the search) have no
+serious accessibility violations, and the senior's fit the phone.
 """
 
 from __future__ import annotations
@@ -107,6 +108,7 @@ def test_a_coach_attaches_a_tip_the_senior_reads_and_finds(
         expect(tips.locator(".lead")).to_have_text(question)
         expect(tips.locator(".knowhow-tip").first).to_be_visible()  # the demo library has tips of this type
         _fits_the_phone(tips)
+        assert axe_violations(tips) == []
         tips.close()
 
         # and shares the session with the demo coach
@@ -123,6 +125,7 @@ def test_a_coach_attaches_a_tip_the_senior_reads_and_finds(
         coach.get_by_role("button", name="노하우 저장").click()
         expect(coach.locator("#e-body")).to_have_text("노하우를 10자에서 1000자 사이로 써 주세요.")
         expect(coach.get_by_label("제목 (100자 이내)")).to_have_value(TITLE)
+        assert axe_violations(coach) == []
         coach.get_by_label("노하우 내용 (10자에서 1000자)").fill(BODY)
         coach.get_by_label("질문 종류").select_option(label="누구나 받는 질문")
         coach.get_by_role("button", name="노하우 저장").click()
