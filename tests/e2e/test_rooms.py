@@ -556,8 +556,8 @@ def test_recording_with_everyones_consent(cluster: Cluster, media_browser: Brows
         # the recorder joins both pages
         for page in (boss, cand):
             page.wait_for_function(
-                "[...window.allworkRoom.peers.values()].some(p => p.info.role === 'recorder' "
-                "&& p.pc.connectionState === 'connected')",
+                "() => [...window.allworkRoom.peers.values()].some(p => p.info.role === 'recorder' "
+                "&& p.pc.connectionState === 'connected')",  # a function: a string expression is eval (CSP)
                 timeout=30_000,
             )
         # both screens say so, in words with a red dot; the recorder is no person in the room
