@@ -17,7 +17,7 @@ def clock_text(seconds: float | None) -> str:
     """``65.4`` -> ``"1:05"``."""
     if seconds is None:
         return ""
-    s = int(round(seconds))
+    s = int(seconds + 0.5)  # half up, as people (and the page's script) round
     return f"{s // 60}:{s % 60:02d}"
 
 
