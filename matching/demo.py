@@ -328,18 +328,31 @@ SENIORS: list[tuple[str, dict[str, Any]]] = [
 ]
 
 
+#: the names the extra demo accounts show: the job seekers, and each company's own HR person
+DEMO_NAMES = {
+    "demo-senior-2": "박순자",  # 25 years of bookkeeping at a manufacturer
+    "demo-senior-3": "정대호",  # 18 years of building maintenance
+    "demo-senior-4": "오석진",  # 15 years of forklift and warehouse work
+    "demo-company-2": "한빛물류 인사담당 윤미라",
+    "demo-company-3": "세광빌딩관리 대표 강성철",
+}
+
+
 async def _demo_user(sessions: Sessions, users: dict[str, int], key: str, role: Role) -> User:
     user: User | None
-    async with sessions() as session:
+    name = DEMO_NAMES.get(key, key)
+    async with transaction(sessions) as session:
         if key in users:
             user = await session.get(User, users[key])
         else:
             email = f"{key}@demo.allwork.example"
             user = await session.scalar(select(User).where(User.email == email))
+        if user is not None and user.name == key != name:
+            user.name = name  # demo data made before the accounts had names
     if user is not None:
         return user
     return await create_user(
-        sessions, AccountInput(f"{key}@demo.allwork.example", key, secrets.token_urlsafe(16), role)
+        sessions, AccountInput(f"{key}@demo.allwork.example", name, secrets.token_urlsafe(16), role)
     )
 
 

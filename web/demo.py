@@ -19,7 +19,7 @@ from core.db import create_engine, session_factory
 
 DEMO_ACCOUNTS = (
     (Role.SENIOR, "senior@demo.allwork.kr", "김영수"),
-    (Role.COMPANY, "company@demo.allwork.kr", "한빛정밀 인사담당 박지현"),
+    (Role.COMPANY, "company@demo.allwork.kr", "화성정밀 인사담당 박지현"),  # the company it manages
     (Role.COACH, "coach@demo.allwork.kr", "이정숙 코치"),
     (Role.SCHEDULER, "scheduler@demo.allwork.kr", "최민호 매니저"),
     (Role.ADMIN, "admin@demo.allwork.kr", "관리자"),

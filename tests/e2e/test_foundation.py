@@ -15,7 +15,7 @@ pytestmark = pytest.mark.e2e
 ROLES = ["senior", "company", "coach", "scheduler", "admin"]
 HEADINGS = {
     "senior": "김영수 님, 안녕하세요",
-    "company": "한빛정밀 인사담당 박지현 님, 안녕하세요",
+    "company": "화성정밀 인사담당 박지현 님, 안녕하세요",
     "coach": "이정숙 코치 님, 안녕하세요",
     "scheduler": "최민호 매니저 님, 안녕하세요",
     "admin": "관리",
