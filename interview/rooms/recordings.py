@@ -194,8 +194,8 @@ async def add_recording(
     duration: float = 0.0,
     transcript_job_id: str | None = None,
 ) -> Recording:
-    """List a participant's recorded file; ``started_at``: when its first moment was recorded (the
-    recorder's files, unlike :func:`interview.rooms.service.add_recording`, always know it)."""
+    """List a participant's recorded file; ``started_at``: when its first moment was recorded (both
+    speakers' transcripts merge into one timeline by it)."""
     async with transaction(sessions) as session:
         room = await _room(session, room_id)
         part = room.participant(user_id)

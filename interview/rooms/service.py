@@ -339,33 +339,6 @@ async def _interview_took_place(session: AsyncSession, room: Room) -> None:
         await pipeline.move(session, pair, Stage.INTERVIEWED, actor_id=None, reason=f"room {room.id} ended")
 
 
-async def add_recording(
-    sessions: Sessions,
-    room_id: int,
-    user_id: int,
-    path: str,
-    *,
-    kind: str = "audio",
-    duration: float = 0.0,
-    transcript_job_id: str | None = None,
-) -> Recording:
-    async with transaction(sessions) as session:
-        room = await _room(session, room_id)
-        part = room.participant(user_id)
-        if part is None:
-            raise NotParticipant()
-        rec = Recording(
-            room_id=room_id,
-            participant_id=part.id,
-            path=path,
-            kind=kind,
-            duration_seconds=duration,
-            transcript_job_id=transcript_job_id,
-        )
-        session.add(rec)
-    return rec
-
-
 @dataclass(frozen=True, slots=True)
 class RoomListing:
     """One room as a participant sees it in "my interviews"."""
@@ -426,31 +399,6 @@ async def rooms_for(
         )
     out.sort(key=lambda x: (x.room.state == RoomState.ENDED, x.room.scheduled_start))
     return out[:limit]
-
-
-async def get_recording(sessions: Sessions, recording_id: int, actor: User) -> Recording:
-    """One recording, for the room's participants only (else :class:`RoomNotFound`: no hint it exists)."""
-    async with sessions() as session:
-        rec = await session.get(Recording, recording_id)
-        if rec is None:
-            raise RoomNotFound()
-        room = await _room(session, rec.room_id)
-        if room.participant(actor.id) is None:
-            raise RoomNotFound()
-        return rec
-
-
-async def recordings_for(sessions: Sessions, room_id: int, actor: User) -> list[Recording]:
-    """A room's recordings, for its participants only (else :class:`NotParticipant`)."""
-    async with sessions() as session:
-        room = await _room(session, room_id)
-        if room.participant(actor.id) is None:
-            raise NotParticipant()
-        return list(
-            await session.scalars(
-                select(Recording).where(Recording.room_id == room_id).order_by(Recording.id)
-            )
-        )
 
 
 async def recent_rooms(sessions: Sessions, limit: int = 30) -> list[Room]:

@@ -21,7 +21,7 @@ from core.accounts import get_user
 from core.clock import utcnow
 from core.config import Settings
 from core.db import create_engine, session_factory
-from interview.rooms import service
+from interview.rooms import recordings, service
 from interview.rooms.models import RoomState
 from interview.signaling.tokens import verify_room_token
 from tests.web.conftest import Client, csrf_of, log_in
@@ -270,8 +270,8 @@ async def test_recordings_are_for_participants_only(
     await asyncio.to_thread(subprocess.run, sox, check=True)
     engine = create_engine(app_settings)
     try:
-        rec = await service.add_recording(
-            session_factory(engine), room_id, cast.senior, str(audio), duration=1.5
+        rec = await recordings.add_recording(
+            session_factory(engine), room_id, cast.senior, str(audio), started_at=utcnow(), duration=1.5
         )
     finally:
         await engine.dispose()

@@ -12,7 +12,7 @@ from core.clock import utcnow
 from core.config import Settings
 from core.db import Sessions
 from core.errors import InvalidInput
-from interview.rooms import scorecards, service
+from interview.rooms import recordings, scorecards, service
 from interview.rooms.errors import (
     InterviewersOnly,
     NotParticipant,
@@ -169,17 +169,20 @@ async def test_consent_and_recorder_token(sessions: Sessions, people: People, se
 
 async def test_recordings_only_for_participants(sessions: Sessions, people: People) -> None:
     room = await _room(sessions, people)
-    rec = await service.add_recording(sessions, room.id, people.senior.id, "/data/r/1.ogg", duration=12.5)
+    rec = await recordings.add_recording(
+        sessions, room.id, people.senior.id, "/data/r/1.ogg", started_at=utcnow(), duration=12.5
+    )
     assert rec.id and rec.duration_seconds == 12.5
-    assert [r.path for r in await service.recordings_for(sessions, room.id, people.hr)] == ["/data/r/1.ogg"]
-    with pytest.raises(NotParticipant):
-        await service.recordings_for(sessions, room.id, people.other_company)
-    assert (await service.get_recording(sessions, rec.id, people.senior)).path == "/data/r/1.ogg"
+    listed = await recordings.room_recordings(sessions, room.id, people.hr)
+    assert [r.path for r in listed.recordings] == ["/data/r/1.ogg"]
+    assert (await recordings.recording_file(sessions, room.id, rec.id, people.senior)).path == "/data/r/1.ogg"
     for outsider, rec_id in [(people.other_company, rec.id), (people.boss, 99999)]:
         with pytest.raises(RoomNotFound):  # another's recording looks like a missing one
-            await service.get_recording(sessions, rec_id, outsider)
+            await recordings.recording_file(sessions, room.id, rec_id, outsider)
     with pytest.raises(NotParticipant):
-        await service.add_recording(sessions, room.id, people.other_senior.id, "/x.ogg")
+        await recordings.add_recording(
+            sessions, room.id, people.other_senior.id, "/x.ogg", started_at=utcnow()
+        )
 
 
 async def test_rooms_for_lists_the_actors_rooms_open_first(sessions: Sessions, people: People) -> None:
@@ -187,7 +190,7 @@ async def test_rooms_for_lists_the_actors_rooms_open_first(sessions: Sessions, p
     soon = await _room(sessions, people, starts_in=timedelta(minutes=10))  # open: opens 15 min before
     ended = await _room(sessions, people, starts_in=timedelta(minutes=-30))
     await service.end_room(sessions, ended.id, people.boss.id)
-    await service.add_recording(sessions, ended.id, people.senior.id, "/data/r/2.ogg")
+    await recordings.add_recording(sessions, ended.id, people.senior.id, "/data/r/2.ogg", started_at=utcnow())
 
     senior = await service.rooms_for(sessions, people.senior)
     assert [x.room.id for x in senior] == [soon.id, later.id, ended.id]
