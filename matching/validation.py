@@ -206,8 +206,9 @@ def parse_profile(data: Mapping[str, Any]) -> ProfileInput:
         f.fail("birth_year", "This service is for people aged 40 and over.")
     careers: list[CareerInput] = []
     rows = _career_rows(data)
-    if not rows:
-        f.fail("careers", "Please add at least one job you have done.")
+    if not rows and not headline:
+        # the one line is enough to start with (jobs can be added later); with neither, nothing to match
+        f.fail("headline", "Please write your work in one line, or add a job you have done.")
     if len(rows) > MAX_CAREERS:
         f.fail("careers", "Please list at most 30 jobs.")
     for i, row in enumerate(rows[:MAX_CAREERS]):

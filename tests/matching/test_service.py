@@ -219,3 +219,13 @@ async def test_a_city_typed_without_its_ending_is_saved_as_that_city(world: Worl
     with pytest.raises(InvalidInput) as refused:
         await world.service.save_profile(world.senior, quality_manager() | {"regions": "고성"})
     assert set(refused.value.fields) == {"regions"}  # two places share the short name: not guessed
+
+
+async def test_a_first_profile_without_any_job_is_saved_and_matched(world: World) -> None:
+    """Issue 16: the one-line summary is enough to start; jobs are added later."""
+    saved = await world.service.save_profile(world.senior, quality_manager() | {"careers": []})
+    assert saved.careers == [] and saved.total_years == 0
+    page = await world.service.rank_postings_for_senior(world.senior.id, viewer=world.senior)
+    assert page.items[0].posting_id == world.quality.id  # the headline's 품질관리 still finds the job
+    years = {f.name: f for f in page.items[0].factors}["years"]
+    assert years.params["have"] == 0 and 0 <= years.value < 1

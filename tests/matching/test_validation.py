@@ -62,7 +62,11 @@ def test_bad_profile_names_each_field() -> None:
         "career-0-years": "Please enter between 0.1 and 60 years.",
         "career-0-duties": "Please describe what you did.",
     }
-    assert _fields(parse_profile, quality_manager() | {"careers": []})["careers"]
+    # no job yet: the one-line summary is enough to start with (issue 16); with neither, it is asked for
+    assert parse_profile(quality_manager() | {"careers": []}).careers == ()
+    assert _fields(parse_profile, quality_manager() | {"careers": [], "headline": " "}) == {
+        "headline": "Please write your work in one line, or add a job you have done."
+    }
     assert "birth_year" in _fields(parse_profile, quality_manager() | {"birth_year": "1900"})
 
 

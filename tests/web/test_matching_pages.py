@@ -188,3 +188,19 @@ async def test_profile_form_takes_a_short_city_name_and_names_the_fields_to_fix(
     assert 'value="경기도 수원시"' in again
     # the senior's home links to the profile
     assert 'href="/senior/profile"' in await (await client.get("/senior")).text()
+
+
+async def test_a_first_profile_can_be_saved_without_a_job(client: Client, make_user: MakeUser) -> None:
+    """Issue 16: the one-line summary and a region are a start; the jobs come later."""
+    await make_user("kim@example.com", "senior")
+    await log_in(client, "kim@example.com")
+    token = await csrf_of(client, "/senior/profile")
+    no_job = {k: v for k, v in PROFILE.items() if not k.startswith("career-")}
+    response = await client.post(
+        "/senior/profile", data=no_job | {"csrf_token": token}, allow_redirects=False
+    )
+    assert response.status == 303 and response.headers["Location"] == "/senior/matches"
+    assert (await client.get("/senior/matches")).status == 200
+    refused = await client.post("/senior/profile", data=no_job | {"headline": "", "csrf_token": token})
+    assert refused.status == 422
+    assert "잘하는 일을 한 줄로 쓰시거나, 해 오신 일을 하나 적어 주세요." in await refused.text()
