@@ -165,7 +165,7 @@ def _atomic_copy(sources: list[Path], target: Path) -> str:
                         out.write(block)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, 0o600)  # like every file in the data folder (core.datadir)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

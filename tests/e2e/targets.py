@@ -5,6 +5,8 @@
   whole row is pressed, as a person presses it.
 * A link inside running text (a sentence in a ``<p>``, ``<li>`` or table cell with more words than the
   link) is exempt, as WCAG 2.5.8 exempts inline targets: making it 44 px tall would break the lines.
+* A transcript's words (``button.word``: press a word to hear it) flow as text in a paragraph and are
+  exempt in the same way.
 * Hidden and zero-sized elements (``hidden``, ``display: none``, a visually hidden file input behind
   its label) are not targets.
 """
@@ -36,6 +38,7 @@ _MEASURE = """
   for (const el of document.querySelectorAll(selector)) {
     if (!visible(el) && !(el.closest("label") && visible(el.closest("label")))) continue;
     if (el.tagName === "A" && inline(el)) continue;
+    if (el.matches("button.word")) continue; // transcript words flow as text (WCAG 2.5.8 inline)
     const box = el.matches("input, select, textarea") && el.closest("label") ? el.closest("label") : el;
     if (seen.has(box)) continue;
     seen.add(box);

@@ -28,7 +28,11 @@ def test_transcribe_json(model_settings: Settings, jfk: Path, capsys: pytest.Cap
     assert len(JFK_WORDS & words_of(data["text"])) >= 10
     word = data["segments"][0]["words"][0]
     assert set(word) == {"word", "start", "end", "probability"}
-    assert set(data["segments"][0]) == {"start", "end", "text", "words"}
+    assert set(data["segments"][0]) == {
+        *("start", "end", "text", "words"),
+        *("avg_logprob", "no_speech_prob", "compression_ratio", "uncertain"),  # Whisper's own confidence
+    }
+    assert data["segments"][0]["uncertain"] is False  # JFK, clearly spoken
 
 
 @pytest.mark.slow

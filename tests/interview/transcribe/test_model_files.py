@@ -86,7 +86,7 @@ def test_unknown_or_undownloadable_model_offline_says_what_to_do(
     )
 
 
-def test_joined_file_is_readable_by_others(tmp_path: Path) -> None:
+def test_joined_file_is_private_like_the_rest_of_the_data_folder(tmp_path: Path) -> None:
     folder = ensure_base_model(tmp_path)
     assert folder is not None
-    assert os.stat(folder / "model.bin").st_mode & 0o044 == 0o044
+    assert os.stat(folder / "model.bin").st_mode & 0o777 == 0o600
