@@ -112,6 +112,35 @@ def stop_server(server: LiveServer) -> None:
     server.log_file.close()
 
 
+def _run(*cmd: str | Path) -> None:
+    subprocess.run([str(c) for c in cmd], check=True, capture_output=True, timeout=60)
+
+
+def spoken_wav(folder: Path, text: str, voice: str = "en") -> Path:
+    """``text`` said by espeak-ng, then two seconds of silence (the fake microphone loops the file), as the
+    fake microphone wants it: 48 kHz mono 16-bit."""
+    raw, out = folder / f"{voice}_raw.wav", folder / f"{voice}.wav"
+    _run("espeak-ng", "-v", voice, "-s", "150", "-w", raw, text)
+    _run("sox", raw, "-r", "48000", "-c", "1", "-b", "16", out, "pad", "0.5", "2")
+    return out
+
+
+def quiet_room_wav(folder: Path) -> Path:
+    """A quiet room: faint noise and nothing said."""
+    out = folder / "quiet.wav"
+    _run("sox", "-n", "-r", "48000", "-c", "1", "-b", "16", out, "synth", "10", "whitenoise", "vol", "0.002")
+    return out
+
+
+def microphone_browser(pw: Playwright, wav: Path) -> Browser:
+    """Chromium whose fake microphone plays ``wav`` (and whose fake camera shows its test picture)."""
+    return pw.chromium.launch(
+        executable_path=CHROMIUM,
+        headless=True,
+        args=[*CHROMIUM_FLAGS, f"--use-file-for-fake-audio-capture={wav}"],
+    )
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     server = start_server(tmp_path_factory.mktemp("server-data"))

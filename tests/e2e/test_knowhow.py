@@ -11,13 +11,12 @@ serious accessibility violations, and the senior's fit the phone.
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, LiveServer, axe_violations, log_in
+from tests.e2e.conftest import LiveServer, axe_violations, log_in, microphone_browser, quiet_room_wav
 from tests.e2e.test_practice import FEEDBACK_DEADLINE_MS, _context, _device_check
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -29,33 +28,7 @@ BODY = "자기소개는 이름, 해 온 일, 잘하는 일 순서로 1분 안에
 @pytest.fixture(scope="module")
 def quiet_room(pw: Playwright, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
     """Chromium whose fake microphone hears a quiet room (faint noise): the answer is short to analyse."""
-    wav = tmp_path_factory.mktemp("knowhow_e2e") / "quiet.wav"
-    subprocess.run(
-        [
-            "sox",
-            "-n",
-            "-r",
-            "48000",
-            "-c",
-            "1",
-            "-b",
-            "16",
-            str(wav),
-            "synth",
-            "10",
-            "whitenoise",
-            "vol",
-            "0.002",
-        ],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
-    browser = pw.chromium.launch(
-        executable_path=CHROMIUM,
-        headless=True,
-        args=[*CHROMIUM_FLAGS, f"--use-file-for-fake-audio-capture={wav}"],
-    )
+    browser = microphone_browser(pw, quiet_room_wav(tmp_path_factory.mktemp("knowhow_e2e")))
     yield browser
     browser.close()
 

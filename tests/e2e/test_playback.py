@@ -12,13 +12,12 @@ of the coach the session is shared with.
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, Playwright, expect
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, LiveServer, axe_violations, log_in
+from tests.e2e.conftest import LiveServer, axe_violations, log_in, microphone_browser, spoken_wav
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -30,18 +29,7 @@ PLAY_DEADLINE_MS = 20_000
 @pytest.fixture(scope="module")
 def speaking_browser(pw: Playwright, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
     """Chromium whose fake microphone says the answer, then two seconds of silence, on a loop."""
-    folder = tmp_path_factory.mktemp("playback_e2e")
-    raw, wav = folder / "answer_raw.wav", folder / "answer.wav"
-    for cmd in (
-        ["espeak-ng", "-v", "en", "-s", "150", "-w", raw, ANSWER],
-        ["sox", raw, "-r", "48000", "-c", "1", "-b", "16", wav, "pad", "0.5", "2"],
-    ):
-        subprocess.run([str(c) for c in cmd], check=True, capture_output=True, timeout=60)
-    browser = pw.chromium.launch(
-        executable_path=CHROMIUM,
-        headless=True,
-        args=[*CHROMIUM_FLAGS, f"--use-file-for-fake-audio-capture={wav}"],
-    )
+    browser = microphone_browser(pw, spoken_wav(tmp_path_factory.mktemp("playback_e2e"), ANSWER))
     yield browser
     browser.close()
 

@@ -19,7 +19,18 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, ROOT, LiveServer, axe_violations, log_in, server_env
+from tests.e2e.conftest import (
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    ROOT,
+    LiveServer,
+    axe_violations,
+    log_in,
+    microphone_browser,
+    quiet_room_wav,
+    server_env,
+    spoken_wav,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -27,42 +38,17 @@ ANSWER = "I worked twenty years in quality control at a car parts factory. I tra
 FEEDBACK_DEADLINE_MS = 90_000
 
 
-def _run(*cmd: str | Path) -> None:
-    subprocess.run([str(c) for c in cmd], check=True, capture_output=True, timeout=60)
-
-
 @pytest.fixture(scope="module")
-def speech_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The answer, then two seconds of silence (the fake microphone loops it), 48 kHz mono 16-bit."""
-    folder = tmp_path_factory.mktemp("practice_e2e")
-    raw, out = folder / "answer_raw.wav", folder / "answer.wav"
-    _run("espeak-ng", "-v", "en", "-s", "150", "-w", raw, ANSWER)
-    _run("sox", raw, "-r", "48000", "-c", "1", "-b", "16", out, "pad", "0.5", "2")
-    return out
-
-
-@pytest.fixture(scope="module")
-def quiet_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A quiet room: faint noise and nothing said."""
-    out = tmp_path_factory.mktemp("practice_e2e_quiet") / "quiet.wav"
-    _run("sox", "-n", "-r", "48000", "-c", "1", "-b", "16", out, "synth", "10", "whitenoise", "vol", "0.002")
-    return out
-
-
-def _launch(pw: Playwright, args: list[str]) -> Browser:
-    return pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
-
-
-@pytest.fixture(scope="module")
-def speaking_browser(pw: Playwright, speech_wav: Path) -> Iterator[Browser]:
-    browser = _launch(pw, [*CHROMIUM_FLAGS, f"--use-file-for-fake-audio-capture={speech_wav}"])
+def speaking_browser(pw: Playwright, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    """The fake microphone says the answer, then two seconds of silence, on a loop."""
+    browser = microphone_browser(pw, spoken_wav(tmp_path_factory.mktemp("practice_e2e"), ANSWER))
     yield browser
     browser.close()
 
 
 @pytest.fixture(scope="module")
-def quiet_browser(pw: Playwright, quiet_wav: Path) -> Iterator[Browser]:
-    browser = _launch(pw, [*CHROMIUM_FLAGS, f"--use-file-for-fake-audio-capture={quiet_wav}"])
+def quiet_browser(pw: Playwright, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    browser = microphone_browser(pw, quiet_room_wav(tmp_path_factory.mktemp("practice_e2e_quiet")))
     yield browser
     browser.close()
 
@@ -194,7 +180,8 @@ def test_a_silent_answer_says_there_was_no_speech(quiet_browser: Browser, live_s
 
 def test_a_denied_microphone_gets_plain_advice(pw: Playwright, live_server: LiveServer) -> None:
     # no fake permission prompt: the microphone request is refused as if the senior pressed Block
-    browser = _launch(pw, [f for f in CHROMIUM_FLAGS if f != "--use-fake-ui-for-media-stream"])
+    flags = [f for f in CHROMIUM_FLAGS if f != "--use-fake-ui-for-media-stream"]
+    browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=flags)
     try:
         page = _context(browser).new_page()
         log_in(page, live_server, "senior")

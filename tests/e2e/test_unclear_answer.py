@@ -10,13 +10,12 @@ filler or repetition measures, and stay accessible and within the phone's width.
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Playwright, expect
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, LiveServer, axe_violations, log_in
+from tests.e2e.conftest import LiveServer, axe_violations, log_in, microphone_browser, spoken_wav
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -27,18 +26,7 @@ FEEDBACK_DEADLINE_MS = 180_000  # a loaded 2-core machine; bench/bench_unclear.p
 @pytest.fixture(scope="module")
 def korean_browser(pw: Playwright, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
     """Chromium whose fake microphone speaks espeak-ng Korean, then two seconds of silence, on a loop."""
-    folder = tmp_path_factory.mktemp("unclear_e2e")
-    raw, wav = folder / "korean_raw.wav", folder / "korean.wav"
-    for cmd in (
-        ["espeak-ng", "-v", "ko", "-s", "150", "-w", raw, KOREAN],
-        ["sox", raw, "-r", "48000", "-c", "1", "-b", "16", wav, "pad", "0.5", "2"],
-    ):
-        subprocess.run([str(c) for c in cmd], check=True, capture_output=True, timeout=60)
-    browser = pw.chromium.launch(
-        executable_path=CHROMIUM,
-        headless=True,
-        args=[*CHROMIUM_FLAGS, f"--use-file-for-fake-audio-capture={wav}"],
-    )
+    browser = microphone_browser(pw, spoken_wav(tmp_path_factory.mktemp("unclear_e2e"), KOREAN, voice="ko"))
     yield browser
     browser.close()
 
