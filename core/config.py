@@ -110,6 +110,15 @@ class Settings(BaseSettings):
         description="Transcribe room recordings while the interview goes on (off: queue them after).",
     )
 
+    # --- practice ------------------------------------------------------------------------------
+    practice_capacity: int = Field(
+        default=4,
+        ge=1,
+        le=1000,
+        description="Practice sessions one server process takes at once; one more is asked to come back "
+        "in a few minutes (measure with bench/bench_practice.py).",
+    )
+
     # --- messages ------------------------------------------------------------------------------
     smtp_host: str | None = Field(
         default=None, description="SMTP server for outgoing mail; unset means the outbox folder only."

@@ -34,6 +34,7 @@ from core.accounts import User
 from core.db import Sessions
 from core.i18n import N_
 from interview.practice import service
+from interview.practice.admission import Admission, Verdict
 from interview.practice.errors import (
     BadOffer,
     NotConnected,
@@ -121,6 +122,7 @@ class PracticeRecorder:
         max_peers_per_senior: int = 2,
         connect_timeout: float = CONNECT_TIMEOUT_S,
         on_done: Callable[[PracticeTake], Awaitable[None]] | None = None,
+        admission: Admission | None = None,
     ) -> None:
         self.sessions = sessions
         self.storage = storage
@@ -130,6 +132,8 @@ class PracticeRecorder:
         self.max_peers_per_senior = max_peers_per_senior
         self.connect_timeout = connect_timeout
         self.on_done = on_done
+        #: how many sessions this node takes at once (None: only ``max_peers``)
+        self.admission = admission
         self.peers: dict[int, PracticePeer] = {}
         self._work: set[asyncio.Task[None]] = set()
 
@@ -145,6 +149,7 @@ class PracticeRecorder:
         # connect give their place back after connect_timeout
         if sum(1 for p in self.peers.values() if p.senior_id == senior.id) >= self.max_peers_per_senior:
             raise TooManyOwnRecordings()
+        self.admit(session_id)
         if len(self.peers) >= self.max_peers:
             raise TooManyRecordings()
         config = RTCConfiguration([RTCIceServer(urls=self._ice_urls)] if self._ice_urls else None)
@@ -180,6 +185,19 @@ class PracticeRecorder:
         warm = asyncio.ensure_future(self._engine())  # the model loads while the senior gets ready
         warm.add_done_callback(lambda t: t.cancelled() or t.exception())
         return str(pc.localDescription.sdp)
+
+    def admit(self, session_id: int) -> Verdict | None:
+        """The admission verdict for a session, the other sessions holding a place counted; raises
+        :class:`~interview.practice.admission.PracticeFull` when this node is full."""
+        if self.admission is None:
+            return None
+        return self.admission.check(sum(1 for sid in self.peers if sid != session_id))
+
+    def verdict(self, session_id: int) -> Verdict | None:
+        """Like :meth:`admit`, without raising (for the page and the answer's start)."""
+        if self.admission is None:
+            return None
+        return self.admission.judge(sum(1 for sid in self.peers if sid != session_id))
 
     def _expire(self, peer: PracticePeer) -> None:
         """A peer still not connected ``connect_timeout`` after its offer gives its place back."""
