@@ -102,7 +102,8 @@ class Broker(abc.ABC):
     async def peers(self, room: int) -> list[Presence]:
         """The room's live peers, admitted or in the lobby."""
 
-    async def peer(self, room: int, peer_id: str) -> Presence | None:
+    async def peer(self, room: int, peer_id: str, *, fresh: bool = False) -> Presence | None:
+        """One peer of the room; ``fresh`` asks the shared store, never a node's cache."""
         for p in await self.peers(room):
             if p.peer_id == peer_id:
                 return p
@@ -110,7 +111,7 @@ class Broker(abc.ABC):
 
     async def set_admitted(self, room: int, peer_id: str) -> Presence | None:
         """Mark a lobby peer admitted (and remember its user, so a rejoin skips the lobby)."""
-        p = await self.peer(room, peer_id)
+        p = await self.peer(room, peer_id, fresh=True)
         if p is None:
             return None
         p = replace(p, admitted=True)

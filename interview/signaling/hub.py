@@ -23,6 +23,7 @@ import functools
 import logging
 import time
 import uuid
+from collections.abc import AsyncIterator
 from typing import Any
 
 from aiohttp import web
@@ -120,21 +121,42 @@ class Hub:
     def __init__(self, broker: Broker) -> None:
         self.broker = broker
         self.rooms: dict[int, dict[str, Connection]] = {}
-        self._lock = asyncio.Lock()
+        #: one lock per room being subscribed or let go (and how many wait for it), so that
+        #: rooms join and leave in parallel while one room's subscription is never raced
+        self._locks: dict[int, tuple[asyncio.Lock, list[int]]] = {}
+
+    @contextlib.asynccontextmanager
+    async def _room_lock(self, room: int) -> AsyncIterator[None]:
+        entry = self._locks.get(room)
+        if entry is None:
+            entry = self._locks[room] = (asyncio.Lock(), [0])
+        lock, users = entry
+        users[0] += 1
+        try:
+            async with lock:
+                yield
+        finally:
+            users[0] -= 1
+            if not users[0]:
+                del self._locks[room]
 
     async def attach(self, conn: Connection) -> None:
-        async with self._lock:
+        async with self._room_lock(conn.room):
             room = self.rooms.get(conn.room)
             if room is None:
                 room = self.rooms[conn.room] = {}
-                await self.broker.subscribe(conn.room, functools.partial(self.dispatch, conn.room))
+                try:
+                    await self.broker.subscribe(conn.room, functools.partial(self.dispatch, conn.room))
+                except BaseException:
+                    del self.rooms[conn.room]
+                    raise
             old = room.get(conn.peer_id)
             room[conn.peer_id] = conn
         if old is not None and old is not conn:
             old.close(p.CLOSE_REPLACED, "replaced")
 
     async def detach(self, conn: Connection) -> None:
-        async with self._lock:
+        async with self._room_lock(conn.room):
             room = self.rooms.get(conn.room)
             if room is None or room.get(conn.peer_id) is not conn:
                 return

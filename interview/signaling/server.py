@@ -239,7 +239,7 @@ async def _depart(conn: Connection, sig: Signaling) -> None:
     await sig.hub.detach(conn)
     if sig.shutting_down:
         return  # clients reconnect to another node; their presence expires there if they do not
-    current = await broker.peer(conn.room, conn.peer_id)
+    current = await broker.peer(conn.room, conn.peer_id, fresh=True)
     if current is not None and current.conn != conn.uid:
         return  # this peer reconnected on a newer connection
     if await broker.leave(conn.room, conn.peer_id):
