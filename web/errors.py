@@ -76,7 +76,11 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     try:
         return await handler(request)
     except AllWorkError as exc:
-        return await error_response(request, _from_domain(request, exc))
+        response = await error_response(request, _from_domain(request, exc))
+        retry_after = getattr(exc, "retry_after", None)  # e.g. a full practice node (503)
+        if isinstance(retry_after, int) and retry_after > 0:
+            response.headers["Retry-After"] = str(retry_after)
+        return response
     except web.HTTPException as exc:
         if exc.status < 400:
             raise

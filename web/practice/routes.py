@@ -25,6 +25,7 @@ from interview.practice.questions import ROLES
 from interview.signaling.turn import ice_servers
 from web.forms import Form, read_form
 from web.keys import SESSIONS, SETTINGS
+from web.practice.admission import busy_notice, full_message
 from web.practice.js_text import PRACTICE_JS_TEXT
 from web.practice.pages import AnswerFragment, answer_block, band_and_star_labels, result_page, script_json
 from web.practice.runtime import OLD_VIDEOS, RECORDER, STORAGE, labels
@@ -164,6 +165,8 @@ class SessionPage:
     resumed: bool
     #: practice.js's strings (``data-i18n``)
     i18n: str
+    #: this node is full: the message shown instead of the device check (web/practice/admission.py)
+    full: str = ""
 
 
 def _question_state(v: service.QuestionView, row: PracticeSession, lang: str) -> dict[str, Any]:
@@ -203,6 +206,7 @@ async def practice_session(request: web.Request) -> web.Response:
     resumed = any(v.takes for v in qviews)
     i18n = js_text(PRACTICE_JS_TEXT, gettext_for(request))
     page = SessionPage(row, script_json(state), script_json(ice), len(qviews), resumed, i18n)
+    page.full = full_message(request, row.id)
     return await render(request, "practice/session.html", page)
 
 
@@ -213,7 +217,7 @@ async def practice_rtc(request: web.Request) -> web.Response:
     sdp = await request.app[RECORDER].connect(
         require_user(request), _int(request, "sid"), data.get("sdp"), data.get("type")
     )
-    return web.json_response({"type": "answer", "sdp": sdp})
+    return web.json_response({"type": "answer", "sdp": sdp, **busy_notice(request, _int(request, "sid"))})
 
 
 @routes.post(r"/practice/{sid:\d+}/takes", name="practice_take_start")
@@ -227,7 +231,8 @@ async def practice_take_start(request: web.Request) -> web.Response:
     take = await request.app[RECORDER].start_take(require_user(request), sid, index)
     row = await service.owned_session(sessions, require_user(request), sid)
     used = (await service.question_views(sessions, row))[index].attempts_used
-    return web.json_response({"take": take.id, "attempt": take.attempt, "used": used})
+    notice = busy_notice(request, sid)
+    return web.json_response({"take": take.id, "attempt": take.attempt, "used": used, **notice})
 
 
 @routes.post(r"/practice/{sid:\d+}/takes/{tid:\d+}/stop", name="practice_take_stop")

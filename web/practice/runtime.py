@@ -15,8 +15,10 @@ from typing import Any
 
 from aiohttp import web
 
+from core.config import Settings
 from core.db import Sessions
 from interview.practice import bank, service
+from interview.practice.admission import Admission
 from interview.practice.questions import bank_labels
 from interview.practice.recorder import PracticeRecorder
 from interview.practice.storage import Storage
@@ -50,6 +52,11 @@ async def _keep_leases(sessions: Sessions, storage: Storage) -> None:
             log.exception("practice: renewing take leases failed")
 
 
+def admission(settings: Settings) -> Admission:
+    """This node's admission of practice sessions (ALLWORK_PRACTICE_CAPACITY)."""
+    return Admission(settings.practice_capacity)
+
+
 async def practice_ctx(app: web.Application) -> AsyncIterator[None]:
     """The recorder registry and the shared Whisper engine (loaded in the background at start)."""
     settings = app[SETTINGS]
@@ -71,7 +78,14 @@ async def practice_ctx(app: web.Application) -> AsyncIterator[None]:
         return await asyncio.shield(loading[0])
 
     ice = [u.strip() for u in settings.stun_urls.split(",") if u.strip()]
-    app[RECORDER] = PracticeRecorder(sessions, storage, engine, ice_urls=ice)
+    app[RECORDER] = PracticeRecorder(
+        sessions,
+        storage,
+        engine,
+        ice_urls=ice,
+        max_peers=max(32, settings.practice_capacity),
+        admission=admission(settings),
+    )
     yield
     await app[RECORDER].close_all()
     leases.cancel()

@@ -19,6 +19,8 @@ let idx = state.current;
 let takeId = null;
 let timer = null;
 let recording = false;
+// "feedback is slower than usual: about N seconds", when the server is nearly full (web/practice/admission.py)
+let busyNotice = "";
 
 function showStep(id) {
   for (const step of root.querySelectorAll(".step")) step.hidden = step.id !== id;
@@ -36,6 +38,32 @@ function fail(text) {
   el.textContent = text || "";
   el.hidden = !text;
 }
+
+// --- a full server: the message in large type, and a retry button ---------------------------------
+function showFull(text) {
+  const visible = root.querySelector(".step:not([hidden])");
+  const full = $("practice-full");
+  if (full.hidden) full.dataset.back = visible ? visible.id : "";
+  $("practice-full-text").textContent = text;
+  full.hidden = false;
+  showStep("");
+  $("practice-full-retry").focus();
+}
+
+$("practice-full-retry").onclick = async () => {
+  if (!stream) return location.reload(); // full when the page opened: the device check comes first
+  const button = $("practice-full-retry");
+  button.disabled = true;
+  const ok = await connect();
+  button.disabled = false;
+  if (!ok) return;
+  const full = $("practice-full");
+  full.hidden = true;
+  if (full.dataset.back === "step-question") {
+    showStep("step-question");
+    showQuestion(idx);
+  } else showStep("step-warmup");
+};
 
 function api(path, body, method = "POST") {
   return requestJson(base + path, csrf, { method, body: method === "POST" ? body || {} : undefined, failed: T.failed });
@@ -171,16 +199,18 @@ async function connect() {
     await peer.setLocalDescription(await peer.createOffer());
     await waitFor(() => peer.iceGatheringState === "complete", "icegatheringstatechange", peer, 4000);
     const answer = await api("/rtc", { type: "offer", sdp: peer.localDescription.sdp });
-    await peer.setRemoteDescription(answer);
+    busyNotice = answer.notice || "";
+    await peer.setRemoteDescription({ type: answer.type, sdp: answer.sdp });
     const ok = await waitFor(() => peer.connectionState === "connected", "connectionstatechange", peer, 20000);
     if (!ok) throw new Error(T.conn_failed);
   } catch (err) {
     status("");
-    fail(err instanceof ApiError ? err.message : T.conn_failed);
+    if (err instanceof ApiError && err.code === "practice_full") showFull(err.message);
+    else fail(err instanceof ApiError ? err.message : T.conn_failed);
     return false;
   }
-  status(T.connected);
-  setTimeout(() => status(""), 3000);
+  status(busyNotice || T.connected);
+  if (!busyNotice) setTimeout(() => status(""), 3000);
   return true;
 }
 
@@ -278,6 +308,7 @@ async function record(retry = true) {
     return showFeedbackOrThink();
   }
   fail("");
+  busyNotice = started.notice || "";
   takeId = started.take;
   q.used = started.used;
   recording = true;
@@ -297,6 +328,8 @@ async function stop() {
   recording = false;
   clearInterval(timer);
   showPhase("phase-wait");
+  $("wait-busy").textContent = busyNotice;
+  $("wait-busy").hidden = !busyNotice;
   const id = takeId;
   try {
     await api(`/takes/${id}/stop`);
@@ -370,4 +403,5 @@ $("next-question").onclick = async () => {
   showStep("step-done");
 };
 
-showStep("step-check");
+if ($("practice-full").hidden) showStep("step-check");
+else showFull($("practice-full-text").textContent);
