@@ -48,7 +48,10 @@ def wants_json(request: web.Request) -> bool:
     if request.path.startswith("/api/"):
         return True
     accept = request.headers.get("Accept", "")
-    return "application/json" in accept and "text/html" not in accept
+    if "text/html" in accept:
+        return False
+    # a JSON request (a JSON body, or JSON asked for) gets its error as JSON, never an HTML page
+    return "application/json" in accept or request.content_type == "application/json"
 
 
 async def error_response(request: web.Request, page: ErrorPage) -> web.StreamResponse:

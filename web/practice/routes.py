@@ -25,6 +25,7 @@ from interview.practice.questions import ROLES
 from interview.signaling.turn import ice_servers
 from web.forms import Form, read_form
 from web.keys import SESSIONS, SETTINGS
+from web.practice import nodes
 from web.practice.admission import busy_notice, full_message
 from web.practice.js_text import PRACTICE_JS_TEXT
 from web.practice.pages import AnswerFragment, answer_block, band_and_star_labels, result_page, script_json
@@ -217,6 +218,7 @@ async def practice_rtc(request: web.Request) -> web.Response:
     sdp = await request.app[RECORDER].connect(
         require_user(request), _int(request, "sid"), data.get("sdp"), data.get("type")
     )
+    await nodes.answered_offer(request.app, _int(request, "sid"))
     return web.json_response({"type": "answer", "sdp": sdp, **busy_notice(request, _int(request, "sid"))})
 
 
@@ -228,7 +230,7 @@ async def practice_take_start(request: web.Request) -> web.Response:
     if not isinstance(index, int) or isinstance(index, bool):
         raise InvalidInput()
     sessions, sid = request.app[SESSIONS], _int(request, "sid")
-    take = await request.app[RECORDER].start_take(require_user(request), sid, index)
+    take = await nodes.start_take(request.app, require_user(request), sid, index)
     row = await service.owned_session(sessions, require_user(request), sid)
     used = (await service.question_views(sessions, row))[index].attempts_used
     notice = busy_notice(request, sid)
@@ -238,7 +240,7 @@ async def practice_take_start(request: web.Request) -> web.Response:
 @routes.post(r"/practice/{sid:\d+}/takes/{tid:\d+}/stop", name="practice_take_stop")
 @requires(Role.SENIOR)
 async def practice_take_stop(request: web.Request) -> web.Response:
-    await request.app[RECORDER].stop_take(require_user(request), _int(request, "sid"), _int(request, "tid"))
+    await nodes.stop_take(request.app, require_user(request), _int(request, "sid"), _int(request, "tid"))
     return web.json_response({"state": "processing"}, status=202)
 
 
