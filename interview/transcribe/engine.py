@@ -134,6 +134,7 @@ class FasterWhisperEngine:
         self.model_name = model_name
         self.options = options or DecodeOptions()
         self.max_audio_seconds = max_audio_seconds
+        self.num_workers = num_workers  # decodes CTranslate2 runs at once: the scheduler's workers
         self._model = WhisperModel(
             os.fspath(path),
             device=device,

@@ -20,16 +20,18 @@ So at every pause the worker, when it has nothing else to do, decodes the uttera
 decoded. A speculative decode is the decode a cut at that pause would have made (same audio, same
 prompt), so speculation changes when the work is done, never the transcript. It only runs while no
 streaming transcriber of this process is decoding, so under load it gives way to real work.
+
+Decodes go through the process's :class:`~interview.transcribe.scheduler.TranscriptionScheduler`
+for the engine, with the transcriber's ``priority``: a practice answer's utterances as ``PRACTICE``
+and, once the answer has ended, ``FINAL``; a room recording's as ``ROOM``; guesses as ``SPECULATIVE``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import contextlib
 import logging
 import threading
-from collections.abc import Iterator
 from dataclasses import replace
 
 import av
@@ -38,6 +40,7 @@ import numpy as np
 from interview.transcribe.audio import SAMPLE_RATE, to_float32
 from interview.transcribe.engine import FILLER_PROMPTS, Engine
 from interview.transcribe.loops import MAX_COMPRESSION, compression_ratio
+from interview.transcribe.scheduler import Priority, TranscriptionScheduler, scheduler_for
 from interview.transcribe.types import DecodeStats, Segment, Transcript
 from interview.transcribe.vad import WINDOW, StreamingVad
 
@@ -48,27 +51,6 @@ SILENCE_THRESHOLD = 0.35
 PROMPT_WORDS = 24
 #: Whisper's own threshold for a repetitive decode (gzip compression ratio of the text)
 MAX_PROMPT_COMPRESSION = MAX_COMPRESSION
-
-
-class _Decodes:
-    """How many streaming decodes run in this process: speculation waits for none."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.running = 0
-
-    @contextlib.contextmanager
-    def one(self) -> Iterator[None]:
-        with self._lock:
-            self.running += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self.running -= 1
-
-
-_decodes = _Decodes()
 
 
 class StreamingTranscriber:
@@ -85,7 +67,16 @@ class StreamingTranscriber:
         max_utterance_s: float = 25.0,
         filler_prompt: bool = True,
         speculate: bool = True,
+        priority: Priority = Priority.PRACTICE,
+        scheduler: TranscriptionScheduler | None = None,
     ) -> None:
+        """``priority`` is that of the utterances cut while the audio goes on: ``PRACTICE`` (whose
+        end-of-answer work is ``FINAL``) or ``ROOM``; ``scheduler``: the process's for ``engine``."""
+        if priority not in (Priority.PRACTICE, Priority.ROOM):
+            raise ValueError("a streaming transcriber's priority is PRACTICE or ROOM")
+        self.priority = priority
+        self._final_priority = Priority.FINAL if priority == Priority.PRACTICE else priority
+        self.scheduler = scheduler or scheduler_for(engine)
         self._speculate = speculate
         self._filler_prompt = filler_prompt
         self.engine = engine
@@ -103,6 +94,7 @@ class StreamingTranscriber:
         self._incoming: list[np.ndarray] = []
         self._ended = False
         self._aborted = False
+        self._ending = False  # the worker has seen the end: what is left is end-of-answer work
         self._result: concurrent.futures.Future[Transcript] = concurrent.futures.Future()
         # worker-thread state
         self._audio: list[np.ndarray] = []
@@ -167,6 +159,7 @@ class StreamingTranscriber:
                         self._cond.wait()
                     chunks, self._incoming = self._incoming, []
                     ended, aborted = self._ended, self._aborted
+                self._ending = ended
                 if aborted:
                     self._result.cancel()
                     return
@@ -219,28 +212,30 @@ class StreamingTranscriber:
             end, decoded = self._guess
             self.guesses_used += 1
         else:
-            decoded = self._decode(end)
+            decoded = self._decode(end, self._final_priority if self._ending else self.priority)
         self._commit(decoded, end)
 
     def _guess_until(self, end: int) -> None:
-        if _decodes.running:
+        if self.scheduler.busy():
             return  # another transcriber is decoding: try again after the next piece of audio
         self._pause_point = None
         if end > self._cut and self._guess is None:
-            self._guess = (end, self._decode(end))
+            self._guess = (end, self._decode(end, Priority.SPECULATIVE))
             self.guesses += 1
 
     def _idle(self) -> bool:
         with self._cond:
             return not self._incoming and not self._ended
 
-    def _decode(self, end: int) -> tuple[list[Segment], str]:
+    def _decode(self, end: int, priority: Priority) -> tuple[list[Segment], str]:
         """Transcribe [cut, end) with the text so far as prompt: segments timed in the whole answer,
         and the language heard. Changes nothing: a guess may be dropped."""
         audio = self._slice(self._cut, end)
         offset = self._cut / SAMPLE_RATE
-        with _decodes.one():
-            tr = self.engine.transcribe(audio, language=self.language, initial_prompt=self._prompt())
+        request = self.scheduler.submit(
+            audio, language=self.language, prompt=self._prompt(), priority=priority
+        )
+        tr = request.result()  # this transcriber's own thread waits; the scheduler's decodes
         if tr.decoding is not None:
             self.decoding = self.decoding + tr.decoding
         return [

@@ -39,6 +39,7 @@ from interview.rooms.recorder import RoomRecorder
 from interview.signaling.options import SignalingOptions
 from interview.signaling.server import SIGNALING, setup_signaling
 from interview.transcribe.engine import Engine, load_engine
+from interview.transcribe.scheduler import Priority
 from interview.transcribe.streaming import StreamingTranscriber
 from interview.transcribe.types import Transcript
 from web.keys import SESSIONS, TRANSCRIPTION
@@ -191,7 +192,7 @@ async def start_recorder(app: web.Application, room_id: int) -> bool:
 
     def transcriber_for(user_id: int) -> StreamingTranscriber | None:
         engine = _loaded_engine(app)
-        return None if engine is None else StreamingTranscriber(engine, language=None)
+        return None if engine is None else StreamingTranscriber(engine, language=None, priority=Priority.ROOM)
 
     async def on_recording(user_id: int, audio: Path, transcript: Awaitable[Transcript | None]) -> None:
         # listed as soon as the file is closed; its transcript follows (unclear audio decodes slowly)
