@@ -1,0 +1,93 @@
+"""A room's recorder on one node, its participants on another, through Redis (#17).
+
+Room recording is controlled by signaling messages, not by HTTP requests to the node that holds the
+recorder: the node that receives the last ``consent: true`` starts a recorder that joins through its
+own endpoint, and ``consent: false``, ``end`` or everyone leaving reach it as room messages, which the
+Redis broker carries between nodes. Two real signaling servers share one Redis: both participants
+are on node A, the recorder joins node B, records both, and a consent withdrawn on node A stops it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Awaitable
+from pathlib import Path
+
+import aiohttp
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+from core.config import Settings, load_settings
+from interview.rooms.recorder import RoomRecorder
+from interview.signaling.options import SignalingOptions
+from interview.signaling.server import setup_signaling
+from interview.signaling.tokens import RoomRole, issue_room_token
+from interview.transcribe.types import Transcript
+from tests.waiting import wait_until
+
+from .test_recorder import Participant, _audio_facts, _received_audio
+from .test_recorder import speech as speech  # the session's voices (a fixture)
+
+pytestmark = pytest.mark.slow
+
+
+async def _node(settings: Settings, prefix: str) -> TestServer:
+    app = web.Application()
+    setup_signaling(app, settings, options=SignalingOptions(redis_prefix=prefix))
+    server = TestServer(app)
+    await server.start_server()
+    return server
+
+
+async def test_consent_withdrawn_on_one_node_stops_the_recorder_on_the_other(
+    tmp_path: Path, redis_url: str, speech: dict[int, Path]
+) -> None:
+    settings = load_settings(data_dir=tmp_path, redis_url=redis_url)
+    prefix = f"allwork:test-rec-nodes:{uuid.uuid4().hex[:8]}"
+    a, b = await _node(settings, prefix), await _node(settings, prefix)
+    url_a, url_b = str(a.make_url("/ws/signal")), str(b.make_url("/ws/signal"))
+    handed: list[tuple[int, Path]] = []
+
+    async def on_recording(user_id: int, path: Path, transcript: Awaitable[Transcript | None]) -> None:
+        handed.append((user_id, path))
+        await transcript
+
+    def tok(uid: int, role: RoomRole) -> str:
+        return issue_room_token(settings, user_id=uid, room_id=1, role=role, name=f"user{uid}")
+
+    interviewer = Participant(url_a, tok(1, RoomRole.INTERVIEWER), speech[1], video=False)
+    candidate = Participant(url_a, tok(2, RoomRole.CANDIDATE), speech[2], video=False)
+    recorder = RoomRecorder(
+        url_b, tok(0, RoomRole.RECORDER), 1, tmp_path / "rec", on_recording, record_video=False
+    )
+    try:
+        async with aiohttp.ClientSession() as http:
+            await interviewer.start(http)
+            await candidate.start(http)
+            await interviewer.send({"type": "admit", "peer": candidate.peer_id})
+            run = asyncio.create_task(recorder.run())
+            await asyncio.wait_for(recorder.joined.wait(), 10)
+            await wait_until(
+                lambda: len(recorder.peers) == 2 and all(p.started for p in recorder.peers.values()),
+                within=30,
+                message="the recorder on node B did not start both peers on node A",
+            )
+            await wait_until(
+                lambda: _received_audio(recorder, 50), within=30, message="no audio reached the recorder"
+            )
+            # the control: a consent withdrawn on node A reaches the recorder on node B, which stops
+            await candidate.send({"type": "consent", "agree": False})
+            files = await asyncio.wait_for(run, 30)
+    finally:
+        await recorder.stop()
+        await interviewer.leave()
+        await candidate.leave()
+        await a.close()
+        await b.close()
+    assert sorted(uid for uid, _ in files) == [1, 2]
+    assert sorted(uid for uid, _ in handed) == [1, 2]
+    for _uid, path in files:
+        duration, rms = _audio_facts(path)
+        assert duration >= 0.5 and rms > 0.005, (path, duration, rms)
