@@ -46,6 +46,29 @@ FEATURES: tuple[Callable[[web.Application, Settings], None], ...] = (
 )
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """The templates' compiled code, kept for the life of the process.
+
+    Compiling all the templates is most of what ``create_app`` costs; a process that builds the app
+    more than once (the in-process tests build one per test) compiles each template once. Jinja keeps
+    a template's code only with the checksum of its source, so a changed template is compiled again.
+    Every app's environment is made alike (below), so the code of one fits every other."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED_TEMPLATES = _CompiledTemplates()
+
+
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(client_max_size=settings.max_body_bytes)
     install_headers(app)  # CSP and the other security headers on every response, no version banner
@@ -62,6 +85,7 @@ def create_app(settings: Settings) -> web.Application:
         undefined=jinja2.StrictUndefined,
         auto_reload=False,
         cache_size=-1,
+        bytecode_cache=_COMPILED_TEMPLATES,
     )
     env.globals["static"] = lambda path: f"/static/{path}"
     install_filters(env)  # when, day, clock: every time a person reads, in their zone

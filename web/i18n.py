@@ -32,16 +32,31 @@ LANGUAGE_NAMES = {"ko": "한국어", "en": "English"}
 Gettext = Callable[..., str]
 
 
+#: each .po file compiled, with the (modification time, size) it had then: a process that loads the
+#: catalogs more than once (the in-process tests build an app per test) compiles a file again only
+#: when it has changed
+_COMPILED: dict[tuple[Path, str], tuple[tuple[int, int], bytes]] = {}
+
+
+def _compiled(po_path: Path, lang: str) -> bytes:
+    stat = po_path.stat()
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    known = _COMPILED.get((po_path, lang))
+    if known is not None and known[0] == stamp:
+        return known[1]
+    with po_path.open("rb") as fh:
+        catalog = read_po(fh, locale=lang)
+    buf = io.BytesIO()
+    write_mo(buf, catalog)
+    _COMPILED[(po_path, lang)] = (stamp, buf.getvalue())
+    return buf.getvalue()
+
+
 def _load_language(lang: str, folders: Iterable[Path]) -> NullTranslations:
     merged: Translations | None = None
     po_paths = [po for folder in folders for po in sorted((folder / lang).glob("*.po"))]
     for po_path in po_paths:
-        with po_path.open("rb") as fh:
-            catalog = read_po(fh, locale=lang)
-        buf = io.BytesIO()
-        write_mo(buf, catalog)
-        buf.seek(0)
-        trans = Translations(buf)
+        trans = Translations(io.BytesIO(_compiled(po_path, lang)))
         if merged is None:
             merged = trans
         else:
