@@ -24,6 +24,7 @@ from interview.practice.recorder import PracticeRecorder
 from interview.practice.storage import Storage
 from interview.practice.takefile import OldVideos
 from interview.transcribe.engine import Engine, load_engine
+from interview.transcribe.scheduler import scheduler_for
 from web.keys import SESSIONS, SETTINGS
 
 log = logging.getLogger(__name__)
@@ -52,9 +53,17 @@ async def _keep_leases(sessions: Sessions, storage: Storage) -> None:
             log.exception("practice: renewing take leases failed")
 
 
-def admission(settings: Settings) -> Admission:
-    """This node's admission of practice sessions (ALLWORK_PRACTICE_CAPACITY)."""
-    return Admission(settings.practice_capacity)
+def admission(settings: Settings, loading: list[asyncio.Task[Engine]]) -> Admission:
+    """This node's admission of practice sessions (ALLWORK_PRACTICE_CAPACITY); its feedback estimate
+    counts the decoding already waiting in the engine's shared scheduler once the engine is loaded."""
+
+    def backlog() -> float:
+        task = loading[0] if loading else None
+        if task is None or not task.done() or task.cancelled() or task.exception() is not None:
+            return 0.0
+        return scheduler_for(task.result()).backlog_seconds()
+
+    return Admission(settings.practice_capacity, backlog=backlog)
 
 
 async def practice_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -84,7 +93,7 @@ async def practice_ctx(app: web.Application) -> AsyncIterator[None]:
         engine,
         ice_urls=ice,
         max_peers=max(32, settings.practice_capacity),
-        admission=admission(settings),
+        admission=admission(settings, loading),
     )
     yield
     await app[RECORDER].close_all()

@@ -5,10 +5,12 @@ with real aiortc offers."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from aiortc import RTCPeerConnection
 from sqlalchemy import func, select
@@ -16,10 +18,13 @@ from sqlalchemy import func, select
 from core.config import Settings, load_settings
 from core.db import create_engine, session_factory
 from interview.practice.models import PracticeTake
+from interview.transcribe.engine import Engine, load_engine
+from interview.transcribe.scheduler import Priority, scheduler_for
 from testkit.simclient import SpeechTrack, offer_with
+from tests.waiting import wait_until
 from tests.web.conftest import Client, csrf_of, log_in
 from web.app import create_app
-from web.practice.runtime import RECORDER
+from web.practice.runtime import RECORDER, admission
 
 FULL_KO = "지금 연습하는 분이 많습니다. 약 3분 뒤에 다시 해 주세요."
 
@@ -174,3 +179,29 @@ async def test_a_nearly_full_server_admits_and_says_how_long_feedback_takes(
     body = await response.json()  # 2 of 2 places: admitted, and told
     assert body["feedbackSeconds"] == 2
     assert body["notice"] == "지금 연습하는 분이 많아 피드백이 평소보다 늦어 약 2초 걸립니다."
+
+
+async def test_the_feedback_estimate_counts_the_transcription_backlog(app_settings: Settings) -> None:
+    """The node's rule (web/practice/runtime.py) adds the decoding already waiting in the engine's shared
+    scheduler (real engine, real decodes of room-priority audio) once the engine has loaded."""
+    engine = await asyncio.to_thread(load_engine, app_settings)
+    loading: list[asyncio.Task[Engine]] = []
+    rule = admission(app_settings, loading)
+    assert rule.judge(0).feedback_seconds == 1  # nothing loaded yet: one answer's cost
+
+    async def loaded() -> Engine:
+        return engine
+
+    loading.append(asyncio.create_task(loaded()))
+    await loading[0]
+    scheduler = scheduler_for(engine)
+    noise = np.random.default_rng(17).normal(0, 0.05, 20 * 16000).astype(np.float32)
+    futures = [scheduler.submit(noise, language="en", priority=Priority.ROOM) for _ in range(2)]
+    try:
+        # two 20 s room utterances waiting: several seconds of decoding before a practice answer's end
+        assert rule.judge(0).feedback_seconds >= 1 + int(scheduler.backlog_seconds())
+        assert scheduler.backlog_seconds() > 0 and rule.judge(0).feedback_seconds >= 2
+    finally:
+        await asyncio.gather(*(asyncio.wrap_future(f) for f in futures), return_exceptions=True)
+    await wait_until(lambda: not scheduler.busy(), within=30, message="the scheduler never finished")
+    assert rule.judge(0).feedback_seconds == 1  # decoded: one answer's cost again
