@@ -304,6 +304,7 @@ async function record(retry = true) {
     started = await api("/takes", { index: idx });
   } catch (err) {
     if (err.code === "not_connected" && retry && (await connect())) return record(false);
+    if (!$("practice-full").hidden) return; // no place on this server: its message says what to do
     fail(err.message);
     return showFeedbackOrThink();
   }
