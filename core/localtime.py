@@ -6,6 +6,7 @@ everywhere::
     format_when(dt, "Asia/Seoul", "ko")  # "12월 3일 (목) 오후 1:45" (with the year when not this year)
     format_day(dt, "Asia/Seoul", "ko")   # "12월 3일 (목)"
     format_clock(dt, "Asia/Seoul", "ko") # "오후 1:45"
+    format_date(day, "ko")               # "2026년 12월 8일" (a date that is kept: always the year)
     format_when(dt, "Asia/Seoul", "en")  # "Thu, Dec 3, 1:45 PM"
 
 The other way, for forms: :func:`local_to_utc` turns a date and a time typed in the reader's zone
@@ -33,6 +34,7 @@ __all__ = [
     "DEFAULT_ZONE",
     "NonexistentLocalTime",
     "format_clock",
+    "format_date",
     "format_day",
     "format_month_day",
     "format_when",
@@ -73,6 +75,7 @@ _PATTERNS: dict[str, dict[str, str]] = {
         "day_year": "y년 M월 d일 (E)",
         "clock": "a h:mm",
         "month_day": "M월 d일",
+        "date": "y년 M월 d일",
     },
     "en": {
         "when": "EEE, MMM d, h:mm a",
@@ -81,6 +84,7 @@ _PATTERNS: dict[str, dict[str, str]] = {
         "day_year": "EEE, MMM d, y",
         "clock": "h:mm a",
         "month_day": "MMM d",
+        "date": "MMM d, y",
     },
 }
 
@@ -193,6 +197,13 @@ def format_month_day(value: datetime | date, tz: str | ZoneInfo | None, lang: st
     zi, lang = zone(tz), _lang(lang)
     local = _local_day(value, zi)
     return format_datetime(local, _PATTERNS[lang]["month_day"], tzinfo=zi, locale=lang)
+
+
+def format_date(value: date, lang: str | None = "ko") -> str:
+    """A calendar date with its year and no weekday, the same whenever it is read (text that is kept,
+    like a match's reasons): ``2026년 12월 8일``, ``Dec 8, 2026``."""
+    lang = _lang(lang)
+    return format_datetime(datetime.combine(value, time(12)), _PATTERNS[lang]["date"], locale=lang)
 
 
 def local_to_utc(day: date, clock: time, tz: str | ZoneInfo | None, *, field: str = "time") -> datetime:

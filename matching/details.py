@@ -124,8 +124,9 @@ class CandidateDetails:
             "skills": list(p.skills),
             "certificates": list(p.certificates),
             "regions": self.region_names,
-            "salary_min": p.salary_min,
+            "salary_min": p.salary_min,  # null, like the two below, until the senior gives it
             "salary_max": p.salary_max,
+            "available_from": p.available_from.isoformat() if p.available_from else None,
             "stage": self.pair.stage.value if self.pair else None,
             "message": self.senior_message,
             "contact": {"email": self.contact.email} if self.contact else None,

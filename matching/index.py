@@ -37,16 +37,17 @@ _NO_REGION = -1
 
 @dataclass(frozen=True, slots=True)
 class SeniorDoc:
-    """What the index knows of a senior (no birth year: age is never scored)."""
+    """What the index knows of a senior (no birth year: age is never scored). A pay wish or start date
+    not given yet is None: NaN and :data:`scoring.NO_DATE` in the columns, scored :data:`weights.UNKNOWN`."""
 
     senior_id: int
     terms: Mapping[str, int]
     years: float
-    salary_min: int
-    salary_max: int
+    salary_min: int | None
+    salary_max: int | None
     regions: tuple[str, ...]
     max_commute_km: int
-    available_from: date
+    available_from: date | None
     employment_types: tuple[str, ...]
 
 
@@ -323,10 +324,10 @@ class MatchIndex:
             id=doc.senior_id,
             alive=True,
             years=doc.years,
-            smin=doc.salary_min,
-            smax=doc.salary_max,
+            smin=np.nan if doc.salary_min is None or doc.salary_max is None else doc.salary_min,
+            smax=np.nan if doc.salary_min is None or doc.salary_max is None else doc.salary_max,
             max_km=doc.max_commute_km,
-            avail=doc.available_from.toordinal(),
+            avail=scoring.NO_DATE if doc.available_from is None else doc.available_from.toordinal(),
             emp=scoring.employment_mask(doc.employment_types),
             dl=float(tfs.sum()),
             prefs=prefs,
@@ -554,8 +555,8 @@ class MatchIndex:
                 mask &= (s["emp"] & scoring.employment_mask(flt.employment_types)) != 0
             if flt.min_years:
                 mask &= s["years"] >= flt.min_years
-            if flt.available_by is not None:
-                mask &= s["avail"] <= flt.available_by.toordinal()
+            if flt.available_by is not None:  # a senior who has not given a date is not known to be free
+                mask &= (s["avail"] <= flt.available_by.toordinal()) & (s["avail"] != scoring.NO_DATE)
             if flt.min_score:
                 mask &= scores >= flt.min_score
             return _top(s["id"], scores, mask, offset, limit)
@@ -607,20 +608,29 @@ class MatchIndex:
             pay_min, pay_max = int(p["pmin"][prow]), int(p["pmax"][prow])
             emp_bit = int(p["emp"][prow])
             emp_type = next(k for k, v in scoring.EMPLOYMENT_BITS.items() if v == emp_bit)
+            wish = (float(s["smin"][srow]), float(s["smax"][srow]))
+            has_wish = not (math.isnan(wish[0]) or math.isnan(wish[1]))
+            avail = int(s["avail"][srow])
+            has_date = avail != scoring.NO_DATE
             reasons = [
                 scoring.relevance_reason(shown, float(values[0]), missing),
                 scoring.years_reason(float(s["years"][srow]), int(p["years"][prow])),
-                scoring.salary_reason(int(s["smin"][srow]), int(s["smax"][srow]), pay_min, pay_max),
+                scoring.salary_reason(
+                    int(wish[0]) if has_wish else None, int(wish[1]) if has_wish else None, pay_min, pay_max
+                ),
                 scoring.distance_reason(
                     min(km_each), int(s["max_km"][srow]), all_regions[region], all_regions[nearest]
                 ),
                 scoring.timing_reason(
-                    date.fromordinal(int(s["avail"][srow])), date.fromordinal(start), bool(p["start"][prow])
+                    date.fromordinal(avail) if has_date else None,
+                    date.fromordinal(start),
+                    bool(p["start"][prow]),
                 ),
                 scoring.employment_reason(emp_type, bool(values[5] > 0)),
             ]
+            known = {"salary": has_wish, "timing": has_date}
             factors = [
-                scoring.Factor(name, float(values[i]), float(weights[i]), msg, params)
+                scoring.Factor(name, float(values[i]), float(weights[i]), msg, params, known.get(name, True))
                 for i, (name, (msg, params)) in enumerate(zip(wmod.FACTORS, reasons, strict=True))
             ]
             return float((weights * values).sum()), factors

@@ -104,14 +104,15 @@ class SeniorProfile(Base):
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     headline: Mapped[str] = mapped_column(String(200), default="")
-    birth_year: Mapped[int] = mapped_column(Integer)
+    #: the pay wish, start date and birth year may come later (None: not given yet; matching_0006)
+    birth_year: Mapped[int | None] = mapped_column(Integer)
     skills: Mapped[list[str]] = mapped_column(JSON, default=list)
     certificates: Mapped[list[str]] = mapped_column(JSON, default=list)
-    salary_min: Mapped[int] = mapped_column(Integer)  #: 만원 a month
-    salary_max: Mapped[int] = mapped_column(Integer)
+    salary_min: Mapped[int | None] = mapped_column(Integer)  #: 만원 a month
+    salary_max: Mapped[int | None] = mapped_column(Integer)
     regions: Mapped[list[str]] = mapped_column(JSON, default=list)  #: preferred region codes
     max_commute_km: Mapped[int] = mapped_column(Integer, default=30)
-    available_from: Mapped[date] = mapped_column(Date)
+    available_from: Mapped[date | None] = mapped_column(Date)
     employment_types: Mapped[list[str]] = mapped_column(JSON, default=list)
     terms: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from core.localtime import format_date
 from matching import weights as w
 from matching.models import EmploymentType
 from matching.particles import attach
@@ -42,6 +43,9 @@ class Factor:
     weight: float
     reason: str  #: English message id
     params: dict[str, Any] = field(default_factory=dict)
+    #: False when the senior has not given what the factor weighs yet (the pay wish, the start date):
+    #: the value is then :data:`weights.UNKNOWN` and the reason says so
+    known: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -50,6 +54,7 @@ class Factor:
             "weight": round(self.weight, 4),
             "reason": self.reason,
             "params": self.params,
+            "known": self.known,
         }
 
 
@@ -64,15 +69,16 @@ def years_factor(have: ArrayLike, need: ArrayLike) -> np.ndarray:
 
 
 def salary_factor(wish_min: ArrayLike, wish_max: ArrayLike, pay_max: ArrayLike) -> np.ndarray:
-    """1 when the pay reaches the top of the wish; 0.7 at its bottom; 0 when 30 % below it."""
+    """1 when the pay reaches the top of the wish; 0.7 at its bottom; 0 when 30 % below it.
+    No wish given yet (NaN): :data:`weights.UNKNOWN`, neither a fit nor a mismatch."""
     wish_min = np.asarray(wish_min, dtype=np.float32)
     wish_max = np.asarray(wish_max, dtype=np.float32)
     pay_max = np.asarray(pay_max, dtype=np.float32)
     edge = w.SALARY_FULL_AT_MIN
     inside = edge + (1 - edge) * (pay_max - wish_min) / np.maximum(wish_max - wish_min, 1.0)
     short = edge * (1 - (wish_min - pay_max) / np.maximum(w.SALARY_ZERO_SHORTFALL * wish_min, 1.0))
-    out = np.where(pay_max >= wish_min, inside, short)
-    return np.clip(out, 0.0, 1.0).astype(np.float32)
+    out = np.clip(np.where(pay_max >= wish_min, inside, short), 0.0, 1.0)
+    return np.where(np.isnan(wish_min) | np.isnan(wish_max), w.UNKNOWN, out).astype(np.float32)
 
 
 def distance_factor(km: ArrayLike, max_km: ArrayLike) -> np.ndarray:
@@ -85,6 +91,10 @@ def distance_factor(km: ArrayLike, max_km: ArrayLike) -> np.ndarray:
     return np.clip(np.where(km <= max_km, near, far), 0.0, 1.0).astype(np.float32)
 
 
+#: the ordinal stored for a date not given (ordinals start at 1)
+NO_DATE = 0
+
+
 def start_day(start: ArrayLike, closing: ArrayLike) -> np.ndarray:
     """The day work starts (ordinal): the start date, or a while after closing when there is none."""
     start = np.asarray(start, dtype=np.int32)
@@ -93,9 +103,12 @@ def start_day(start: ArrayLike, closing: ArrayLike) -> np.ndarray:
 
 
 def timing_factor(available: ArrayLike, starts: ArrayLike) -> np.ndarray:
-    """1 when the senior is free by the start; falls to 0 at 90 days late."""
-    late = np.asarray(available, dtype=np.float32) - np.asarray(starts, dtype=np.float32)
-    return np.clip(1 - np.maximum(late, 0) / w.TIMING_GRACE_DAYS, 0.0, 1.0).astype(np.float32)
+    """1 when the senior is free by the start; falls to 0 at 90 days late. No start date given yet
+    (:data:`NO_DATE`): :data:`weights.UNKNOWN`, neither a fit nor a mismatch."""
+    available = np.asarray(available, dtype=np.int32)
+    late = available.astype(np.float32) - np.asarray(starts, dtype=np.float32)
+    out = np.clip(1 - np.maximum(late, 0) / w.TIMING_GRACE_DAYS, 0.0, 1.0)
+    return np.where(available == NO_DATE, w.UNKNOWN, out).astype(np.float32)
 
 
 def employment_factor(accepted_mask: ArrayLike, posting_bit: ArrayLike) -> np.ndarray:
@@ -158,7 +171,14 @@ def years_reason(have: float, need: int) -> tuple[str, dict[str, Any]]:
     return "%(have)s years of experience, fewer than the %(need)s asked for.", params
 
 
-def salary_reason(wish_min: int, wish_max: int, pay_min: int, pay_max: int) -> tuple[str, dict[str, Any]]:
+def salary_reason(
+    wish_min: int | None, wish_max: int | None, pay_min: int, pay_max: int
+) -> tuple[str, dict[str, Any]]:
+    if wish_min is None or wish_max is None:
+        return (
+            "Pays %(pay_min)s–%(pay_max)s (10,000 won a month); no pay wish has been given yet.",
+            {"pay_min": pay_min, "pay_max": pay_max},
+        )
     params = {"pay_min": pay_min, "pay_max": pay_max, "wish_min": wish_min, "wish_max": wish_max}
     if pay_max >= wish_max:
         return (
@@ -204,17 +224,24 @@ def distance_reason(km: float, max_km: int, place: Region, nearest: Region) -> t
     )
 
 
-def timing_reason(available: date, start: date, has_start: bool) -> tuple[str, dict[str, Any]]:
-    params = {
-        "available": available.isoformat(),
-        "start": start.isoformat(),
+def timing_reason(available: date | None, start: date, has_start: bool) -> tuple[str, dict[str, Any]]:
+    """Dates in Korean form (``available``, ``start``: 2026년 12월 8일) and English (``available_en``,
+    ``start_en``: Dec 8, 2026), always with the year. ``available`` None: no start date given yet."""
+    params: dict[str, Any] = {"start": format_date(start, "ko"), "start_en": format_date(start, "en")}
+    if available is None:
+        if has_start:
+            return "Work starts on %(start_en)s; no start date has been given yet.", params
+        return "No start date has been given yet.", {}
+    params |= {
+        "available": format_date(available, "ko"),
+        "available_en": format_date(available, "en"),
         "days": (available - start).days,
     }
     if available <= start:
         if has_start:
-            return "Available from %(available)s; work starts %(start)s.", params
-        return "Available from %(available)s, before the posting closes.", params
-    return "Available from %(available)s, %(days)s days after work starts (%(start)s).", params
+            return "Available from %(available_en)s; work starts on %(start_en)s.", params
+        return "Available from %(available_en)s, before the posting closes.", params
+    return "Available from %(available_en)s, %(days)s days after work starts (%(start_en)s).", params
 
 
 def employment_reason(posting_type: str, accepted: bool) -> tuple[str, dict[str, Any]]:

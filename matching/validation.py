@@ -135,6 +135,22 @@ def _salary(f: _Fields) -> tuple[int, int]:
     return lo, hi
 
 
+def _given(f: _Fields, name: str) -> bool:
+    raw = f.data.get(name)
+    return raw is not None and not (isinstance(raw, str) and not raw.strip())
+
+
+def _salary_wish(f: _Fields) -> tuple[int | None, int | None]:
+    """A senior's pay wish: both amounts, or neither (to be given later)."""
+    given = [name for name in ("salary_min", "salary_max") if _given(f, name)]
+    if not given:
+        return None, None
+    if len(given) == 1:
+        lone = "salary_max" if given == ["salary_min"] else "salary_min"
+        f.fail(lone, "Please enter both amounts, or leave both empty.")
+    return _salary(f)
+
+
 def _region(f: _Fields, name: str) -> str:
     raw = f.text(name, required=True, message="Please choose a region.")
     if not raw:
@@ -171,15 +187,16 @@ class CareerInput:
 @dataclass(frozen=True, slots=True)
 class ProfileInput:
     headline: str
-    birth_year: int
+    #: the birth year, the pay wish and the start date may be given later (None)
+    birth_year: int | None
     careers: tuple[CareerInput, ...]
     skills: tuple[str, ...]
     certificates: tuple[str, ...]
-    salary_min: int
-    salary_max: int
+    salary_min: int | None
+    salary_max: int | None
     regions: tuple[str, ...]
     max_commute_km: int
-    available_from: date
+    available_from: date | None
     employment_types: tuple[str, ...]
 
 
@@ -199,11 +216,13 @@ def parse_profile(data: Mapping[str, Any]) -> ProfileInput:
     f = _Fields(data)
     headline = f.text("headline", max_len=200)
     this_year = today().year
-    birth_year = f.integer(
-        "birth_year", this_year - MAX_AGE, this_year, "Please enter a birth year like 1965."
-    )
-    if "birth_year" not in f.errors and this_year - birth_year < SERVICE_MIN_AGE:
-        f.fail("birth_year", "This service is for people aged 40 and over.")
+    birth_year: int | None = None
+    if _given(f, "birth_year"):
+        birth_year = f.integer(
+            "birth_year", this_year - MAX_AGE, this_year, "Please enter a birth year like 1965."
+        )
+        if "birth_year" not in f.errors and this_year - birth_year < SERVICE_MIN_AGE:
+            f.fail("birth_year", "This service is for people aged 40 and over.")
     careers: list[CareerInput] = []
     rows = _career_rows(data)
     if not rows and not headline:
@@ -231,7 +250,7 @@ def parse_profile(data: Mapping[str, Any]) -> ProfileInput:
         f.fail("careers", "The years of all jobs add up to more than 60.")
     skills = f.items("skills")
     certificates = f.items("certificates")
-    salary_min, salary_max = _salary(f)
+    salary_min, salary_max = _salary_wish(f)
     region_codes: list[str] = []
     raw_regions = f.items("regions")
     if not raw_regions:
@@ -249,12 +268,11 @@ def parse_profile(data: Mapping[str, Any]) -> ProfileInput:
     max_commute = f.integer(
         "max_commute_km", 1, MAX_COMMUTE_KM, "Please enter between 1 and 300 km.", default=30
     )
-    available = f.day("available_from")
+    available = f.day("available_from", required=False)
     types = _employment_types(f, "employment_types")
     if not types and "employment_types" not in f.errors:
         f.fail("employment_types", "Please choose at least one kind of work.")
     f.raise_if_any()
-    assert available is not None
     return ProfileInput(
         headline,
         birth_year,

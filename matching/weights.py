@@ -47,6 +47,9 @@ SALARY_ZERO_SHORTFALL = 0.3  #: pay 30 % below the lowest wish scores 0
 COMMUTE_EDGE = 0.7  #: score at exactly the longest commute; 0 at twice that distance
 TIMING_GRACE_DAYS = 90  #: starting this many days late scores 0
 START_AFTER_CLOSING_DAYS = 14  #: a posting without a start date starts this long after closing
+#: the salary or timing factor of a senior who has not given a pay wish or a start date yet: halfway,
+#: neither a fit (1) nor a mismatch (0), so a first profile neither gains nor loses much by leaving it
+UNKNOWN = 0.5
 
 
 @dataclass(frozen=True, slots=True)

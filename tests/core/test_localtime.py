@@ -14,6 +14,7 @@ from core.localtime import (
     AmbiguousLocalTime,
     NonexistentLocalTime,
     format_clock,
+    format_date,
     format_day,
     format_month_day,
     format_when,
@@ -140,3 +141,10 @@ def test_zones() -> None:
 
 def test_unknown_language_falls_back_to_korean() -> None:
     assert format_clock(utc(2026, 12, 3, 4, 45), SEOUL, "fr") == "오후 1:45"
+
+
+def test_a_plain_date_always_has_its_year() -> None:
+    """A match's reasons name dates so: the same text whenever and wherever it is read."""
+    assert format_date(date(2026, 12, 8), "ko") == "2026년 12월 8일"
+    assert format_date(date(2027, 1, 5), "en") == "Jan 5, 2027"
+    assert format_date(date(2026, 3, 1), "fr") == "2026년 3월 1일"  # an unknown language reads Korean

@@ -150,3 +150,46 @@ def test_bulk_load_equals_one_by_one() -> None:
     assert np.allclose(a.scores, b.scores, atol=1e-6) and a.total == b.total == 40
     a, b = bulk.rank_seniors(120, limit=60), single.rank_seniors(120, limit=60)
     assert np.allclose(a.scores, b.scores, atol=1e-6)
+
+
+def test_a_pay_wish_or_start_date_not_given_yet_scores_halfway() -> None:
+    """Issue 16: a senior without a pay wish or start date is neither a fit nor a mismatch on those
+    factors (0.5); the reasons say so, and the ranking's other factors decide."""
+    idx = MatchIndex()
+    idx.load(
+        [
+            senior(1, "품질관리 수입검사"),  # wishes 300–400 and is free today
+            senior(2, "품질관리 수입검사", salary_min=None, salary_max=None, available_from=None),
+            senior(
+                3,
+                "품질관리 수입검사",
+                salary_min=900,
+                salary_max=1000,
+                available_from=TODAY + timedelta(days=200),
+            ),
+        ],
+        [posting(10, "품질 관리 수입검사"), posting(11, "품질 관리", start_date=None)],
+    )
+    ranked = idx.rank_seniors(10)
+    assert ranked.ids.tolist() == [1, 2, 3]  # the full fit, then not given yet, then the mismatch
+    _, factors = idx.explain(2, 10)
+    by_name = {f.name: f for f in factors}
+    assert by_name["salary"].value == by_name["timing"].value == 0.5
+    assert not by_name["salary"].known and not by_name["timing"].known and by_name["years"].known
+    assert by_name["salary"].reason.endswith("no pay wish has been given yet.")
+    assert by_name["salary"].params == {"pay_min": 300, "pay_max": 400}
+    start = TODAY + timedelta(days=20)
+    assert by_name["timing"].reason == "Work starts on %(start_en)s; no start date has been given yet."
+    assert by_name["timing"].params["start"] == f"{start.year}년 {start.month}월 {start.day}일"
+    assert by_name["timing"].to_dict()["known"] is False
+    _, factors = idx.explain(2, 11)
+    assert {f.name: f for f in factors}["timing"].reason == "No start date has been given yet."
+    # the same number both ways, and "available by" leaves out who has not said when
+    mine = idx.rank_postings(2, TODAY)
+    theirs = dict(zip(ranked.ids.tolist(), ranked.scores.tolist(), strict=True))
+    assert dict(zip(mine.ids.tolist(), mine.scores.tolist(), strict=True))[10] == pytest.approx(
+        theirs[2], abs=1e-6
+    )
+    assert idx.rank_seniors(10, SeniorFilter(available_by=TODAY)).ids.tolist() == [1]
+    idx.upsert_senior(senior(2, "품질관리 수입검사"))  # given later: a full fit like senior 1
+    assert idx.explain(2, 10)[0] == pytest.approx(idx.explain(1, 10)[0], abs=1e-6)

@@ -54,6 +54,9 @@ def test_reasons() -> None:
     assert params["place"] == "경기도 평택시" and params["region_en"] == "Suwon-si, Gyeonggi-do"
     msg, params = scoring.timing_reason(date(2025, 3, 10), date(2025, 3, 1), True)
     assert params["days"] == 9 and "after work starts" in msg
+    # dates in Korean form, with the year (and in English for the English page)
+    assert params["available"] == "2025년 3월 10일" and params["start"] == "2025년 3월 1일"
+    assert params["available_en"] == "Mar 10, 2025" and params["start_en"] == "Mar 1, 2025"
     assert scoring.relevance_reason([])[0] == "Experience and duties have little in common."
 
 
@@ -65,3 +68,16 @@ def test_weak_reasons_say_what_did_not_match_and_places_take_the_right_particle(
     assert "%(missing)s" in msg
     _msg, params = scoring.distance_reason(0, 30, regions.get("41590"), regions.get("41590"))
     assert params["place_topic"] == "경기도 화성시는"
+
+
+def test_a_wish_or_date_not_given_yet_is_halfway() -> None:
+    pay = np.array([100, 400], dtype=np.float32)
+    got = scoring.salary_factor(np.array([np.nan, np.nan]), np.array([np.nan, np.nan]), pay)
+    assert got.tolist() == [0.5, 0.5]
+    starts = np.int32(738000)
+    got = scoring.timing_factor(np.array([scoring.NO_DATE, 737990, 738200]), starts)
+    assert got.tolist() == pytest.approx([0.5, 1.0, 0.0])
+    assert scoring.salary_reason(None, None, 300, 400) == (
+        "Pays %(pay_min)s–%(pay_max)s (10,000 won a month); no pay wish has been given yet.",
+        {"pay_min": 300, "pay_max": 400},
+    )

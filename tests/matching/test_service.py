@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from core.accounts import AccountInput, Role, create_user
 from core.errors import Forbidden, InvalidInput
 from core.notices import notices_for
+from matching import details
 from matching.errors import AlreadyRequested, CompanyNotApproved, NotMatchable, VettingNotAllowed
 from matching.index import PostingFilter, SeniorFilter
 from matching.models import InterviewRequest, MatchNotification, NotificationKind, Posting, Stage
@@ -229,3 +230,34 @@ async def test_a_first_profile_without_any_job_is_saved_and_matched(world: World
     assert page.items[0].posting_id == world.quality.id  # the headline's 품질관리 still finds the job
     years = {f.name: f for f in page.items[0].factors}["years"]
     assert years.params["have"] == 0 and 0 <= years.value < 1
+
+
+async def test_a_first_profile_with_only_a_summary_and_a_region_is_saved_and_ranked(world: World) -> None:
+    """Issue 16: no pay wish, start date, birth year or job yet; stored as NULL (SQLite and PostgreSQL),
+    ranked with those two factors halfway, and the company's candidate page says they are not given."""
+    newcomer = await create_user(
+        world.service.sessions, AccountInput("first@example.com", "정미경", "password-1234", Role.SENIOR)
+    )
+    saved = await world.service.save_profile(
+        newcomer,
+        {"headline": "자동차 부품 품질관리 20년", "regions": "화성", "employment_types": "full_time"},
+    )
+    assert (saved.birth_year, saved.salary_min, saved.salary_max, saved.available_from) == (None,) * 4
+    page = await world.service.rank_postings_for_senior(newcomer.id, viewer=newcomer)
+    assert page.items[0].posting_id == world.quality.id
+    factors = {f.name: f for f in page.items[0].factors}
+    assert factors["salary"].value == factors["timing"].value == 0.5
+    assert not factors["salary"].known and not factors["timing"].known
+    candidates = await world.service.rank_seniors_for_posting(world.quality.id, world.owner)
+    assert newcomer.id in [i.senior_id for i in candidates.items]
+    seen = await details.candidate_details(world.service.sessions, world.owner, world.quality.id, newcomer.id)
+    assert {k: seen.to_dict()[k] for k in ("salary_min", "salary_max", "available_from")} == {
+        "salary_min": None,
+        "salary_max": None,
+        "available_from": None,
+    }
+    # given later, they are stored and scored as any other profile's
+    later = await world.service.save_profile(newcomer, quality_manager())
+    assert later.salary_min == 350 and later.birth_year == 1968
+    again = await world.service.rank_postings_for_senior(newcomer.id, viewer=newcomer)
+    assert all(f.known for f in again.items[0].factors)

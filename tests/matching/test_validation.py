@@ -126,3 +126,35 @@ def test_company_and_site_visit() -> None:
         parse_site_visit, {"visited_on": future, "checklist_score": "101", "next_visit_due": "2000-01-01"}
     )
     assert set(fields) == {"visited_on", "checklist_score", "next_visit_due"}
+
+
+def test_a_first_profile_needs_only_the_summary_and_a_region() -> None:
+    """Issue 16: pay wish, start date and birth year may come later; given, they are checked as before."""
+    first = parse_profile(
+        {"headline": "아파트 관리사무소 경리 15년", "regions": "수원", "employment_types": "full_time"}
+    )
+    assert (first.birth_year, first.salary_min, first.salary_max, first.available_from) == (None,) * 4
+    assert first.regions == ("41110",) and first.careers == ()
+    blank = {"birth_year": " ", "salary_min": "", "salary_max": "", "available_from": ""}
+    assert parse_profile(quality_manager() | blank).salary_min is None
+    # one amount without the other is asked for; a given value is still checked
+    assert _fields(parse_profile, quality_manager() | {"salary_max": ""}) == {
+        "salary_max": "Please enter both amounts, or leave both empty."
+    }
+    assert _fields(parse_profile, quality_manager() | {"salary_min": None}) == {
+        "salary_min": "Please enter both amounts, or leave both empty."
+    }
+    assert _fields(parse_profile, quality_manager() | {"salary_min": "5", "salary_max": "많이"}) == {
+        "salary_min": "Please enter a monthly amount between 10 and 5,000 (in 10,000 won).",
+        "salary_max": "Please enter a whole number.",
+    }
+    assert _fields(parse_profile, quality_manager() | {"birth_year": str(today().year - 30)}) == {
+        "birth_year": "This service is for people aged 40 and over."
+    }
+    assert _fields(parse_profile, quality_manager() | {"available_from": "다음 달"}) == {
+        "available_from": "Please enter a date like 2025-03-31."
+    }
+    # the region is still needed
+    assert _fields(parse_profile, {"headline": "경리 15년", "employment_types": "full_time"}) == {
+        "regions": "Please choose at least one region."
+    }

@@ -17,6 +17,8 @@ EMPLOYMENT_TYPES = ("full_time", "part_time", "contract")
 
 #: how well one factor fits, in words; the number is shown beside it, smaller
 FIT_WORDS = (N_("Fits well"), N_("Fits partly"), N_("Hardly fits"))
+#: the words for a factor the senior has not given yet (the pay wish, the start date)
+NOT_GIVEN = N_("Not given yet")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +28,7 @@ class Reason:
     text: str
     #: "잘 맞음 / 일부 맞음 / 거의 안 맞음" in the reader's language
     level: str = ""
-    #: ``well``, ``partly`` or ``weak`` (for the badge's colour)
+    #: ``well``, ``partly``, ``weak`` or ``unknown`` (for the badge's colour)
     kind: str = ""
 
 
@@ -41,8 +43,11 @@ def reasons(factors: list[Factor], _: Any) -> list[Reason]:
     ordered = sorted(factors, key=lambda f: -f.weight)
     out = []
     for f in ordered:
-        level = fit_level(f.value)
         text = _(f.reason, **f.params)
+        if not f.known:
+            out.append(Reason(f.name, round(f.value * 100), text, _(NOT_GIVEN), "unknown"))
+            continue
+        level = fit_level(f.value)
         out.append(
             Reason(f.name, round(f.value * 100), text, _(FIT_WORDS[level]), ("well", "partly", "weak")[level])
         )
@@ -60,18 +65,23 @@ def region_label(code: str, lang: str = "ko") -> str:
         return code
 
 
+def _text(value: object) -> str:
+    """A stored value as a form shows it; nothing given yet (None) is an empty box."""
+    return "" if value is None else str(value)
+
+
 def profile_values(profile: SeniorProfile | None) -> dict[str, str]:
     if profile is None:
         return {}
     values = {
         "headline": profile.headline,
-        "birth_year": str(profile.birth_year),
+        "birth_year": _text(profile.birth_year),
         "skills": ", ".join(profile.skills),
         "certificates": ", ".join(profile.certificates),
-        "salary_min": str(profile.salary_min),
-        "salary_max": str(profile.salary_max),
+        "salary_min": _text(profile.salary_min),
+        "salary_max": _text(profile.salary_max),
         "max_commute_km": str(profile.max_commute_km),
-        "available_from": profile.available_from.isoformat(),
+        "available_from": profile.available_from.isoformat() if profile.available_from else "",
         "employment_types": ",".join(profile.employment_types),
     }
     for i, code in enumerate(profile.regions[:REGION_SLOTS]):
