@@ -467,13 +467,16 @@ def layout(mode: str, rooms: int, urls: list[str]) -> list[tuple[int, tuple[str,
     return out
 
 
-def redis_cpu(url: str) -> float:
+def redis_counters(url: str) -> tuple[float, int]:
+    """Redis's CPU seconds and commands processed so far (the whole server: run it alone)."""
     import redis
 
     r = redis.Redis.from_url(url)
     try:
-        info: Any = r.info("cpu")
-        return float(info["used_cpu_sys"]) + float(info["used_cpu_user"])
+        cpu: Any = r.info("cpu")
+        stats: Any = r.info("stats")
+        seconds = float(cpu["used_cpu_sys"]) + float(cpu["used_cpu_user"])
+        return seconds, int(stats["total_commands_processed"])
     finally:
         r.close()
 
@@ -490,7 +493,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     pids = [n.proc.pid for n in nodes]
     try:
         before = [proc_stat(pid) for pid in pids]
-        rcpu0 = redis_cpu(args.redis) if args.mode != "one" else 0.0
+        rcpu0, rcmd0 = redis_counters(args.redis) if args.mode != "one" else (0.0, 0)
         t0 = time.monotonic() + 3.0
         kill_at = t0 + args.join_window + 5 + args.steady + 1
         end = kill_at + args.storm
@@ -515,7 +518,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         load_joined = os.getloadavg()
         time.sleep(max(0.0, kill_at - time.monotonic()))
         steady_stat = [proc_stat(pid) for pid in pids]
-        rcpu1 = redis_cpu(args.redis) if args.mode != "one" else 0.0
+        rcpu1, rcmd1 = redis_counters(args.redis) if args.mode != "one" else (0.0, 0)
+        cpu_end = [proc_stat(pid)[1] for pid in pids]
         victim = nodes[-1]
         killed = time.monotonic()
         if not args.no_storm:
@@ -575,7 +579,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "server_cpu_percent_steady": [
             round(100 * (s[1] - j[1]) / steady_s, 1) for s, j in zip(steady_stat, joined_stat, strict=True)
         ],
-        "redis_cpu_percent_steady": round(100 * (rcpu1 - rcpu0) / (kill_at - t0), 1) if rcpu0 else None,
+        "redis_cpu_percent": round(100 * (rcpu1 - rcpu0) / (kill_at - t0), 1) if rcpu0 else None,
+        # load-independent cost figures: up to the kill, per message relayed in that time
+        "redis_commands_per_relayed_message": (
+            round((rcmd1 - rcmd0) / max(1, relayed["join"] + relayed["steady"]), 2) if rcmd0 else None
+        ),
+        "server_cpu_ms_per_relayed_message": round(
+            1000
+            * sum(c - b[1] for c, b in zip(cpu_end, before, strict=True))
+            / max(1, relayed["join"] + relayed["steady"]),
+            3,
+        ),
         "generator_cpu_percent": [round(100 * r["cpu_s"] / (end - t0 + 3), 1) for r in results],
         "generator_loop_lag_p99_ms": [r["lag_p99_ms"] for r in results],
     }
