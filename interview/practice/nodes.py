@@ -147,9 +147,13 @@ class PeerRouter:
         return f"{self.prefix}node:{node}"
 
     async def claim(self, session_id: int) -> None:
-        """This node answered the session's offer: it holds the peer now (a newer offer wins)."""
-        await self._redis.set(self._key(session_id), self.node, px=int(self.ttl * 1000))
+        """This node answered the session's offer: it holds the peer now (a newer offer wins).
+        With Redis away the claim is left to the next refresh; the offer's answer is not held up."""
         self._claimed.add(session_id)
+        try:
+            await self._redis.set(self._key(session_id), self.node, px=int(self.ttl * 1000))
+        except Exception:
+            log.warning("practice: claiming session %s failed", session_id, exc_info=True)
 
     async def owner(self, session_id: int) -> str | None:
         value = await self._redis.get(self._key(session_id))
@@ -284,7 +288,13 @@ class PeerRouter:
     async def _remote_owner(self, senior: User, session_id: int) -> str | None:
         """The other node holding the session's peer, or None when this node acts itself (it holds the
         peer, or nobody does and the local recorder gives its usual answer)."""
-        owner = await self.owner(session_id)
+        try:
+            owner = await self.owner(session_id)
+        except Exception:  # Redis away: act as one process would (the peer may well be here)
+            log.warning(
+                "practice: peer owner of session %s unknown, acting locally", session_id, exc_info=True
+            )
+            return None
         if owner is None or owner == self.node:
             return None
         await service.owned_session(self.sessions, senior, session_id)  # checked here before it is sent
