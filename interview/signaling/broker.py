@@ -109,6 +109,10 @@ class Broker(abc.ABC):
                 return p
         return None
 
+    def known_peers(self, room: int) -> list[Presence] | None:
+        """The room's peers as this node already knows them without asking anyone, or None."""
+        return None
+
     async def set_admitted(self, room: int, peer_id: str) -> Presence | None:
         """Mark a lobby peer admitted (and remember its user, so a rejoin skips the lobby)."""
         p = await self.peer(room, peer_id, fresh=True)

@@ -191,7 +191,11 @@ class Hub:
             for c in conns:
                 if c.peer_id == event["peer"] and not c.admitted:
                     c.admitted = True
-                    peers = [x.public() for x in await self.broker.peers(room) if x.admitted]
+                    # from the node's cache when it has one: the listener does not wait on Redis
+                    known = self.broker.known_peers(room)
+                    if known is None:
+                        known = await self.broker.peers(room)
+                    peers = [x.public() for x in known if x.admitted]
                     c.send({"type": "admitted", "peers": [x for x in peers if x["peer"] != c.peer_id]})
         elif kind == "deny":
             for c in conns:

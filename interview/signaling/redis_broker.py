@@ -348,6 +348,12 @@ class RedisBroker(Broker):
                     out.append(Presence.from_dict(json.loads(raw)))
         return out
 
+    def known_peers(self, room: int) -> list[Presence] | None:
+        cache = self._cache.get(room)
+        if cache is None or room in self._loading:
+            return None
+        return list(cache.values())
+
     async def peer(self, room: int, peer_id: str, *, fresh: bool = False) -> Presence | None:
         if not fresh:
             cache = self._cache.get(room)
