@@ -23,6 +23,8 @@ from interview.practice.recorder import PracticeRecorder
 from interview.practice.storage import Storage
 from interview.transcribe.engine import Engine
 
+pytestmark = pytest.mark.redis
+
 
 async def _no_engine() -> Engine:
     raise AssertionError("no take reaches the engine in these tests")

@@ -30,7 +30,7 @@ from tests.waiting import wait_until
 from .test_recorder import Participant, _audio_facts, _received_audio
 from .test_recorder import speech as speech  # the session's voices (a fixture)
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.redis]
 
 
 async def _node(settings: Settings, prefix: str) -> TestServer:

@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[3]
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 PASSWORD = "password-123"
 
-pytestmark = pytest.mark.timeout(600)
+pytestmark = [pytest.mark.timeout(600), pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 
 
 def _free_port() -> int:
