@@ -208,34 +208,54 @@ class StreamingTranscriber:
     def _transcribe_until(self, end: int) -> None:
         if end <= self._cut:
             return
+        decoded: tuple[list[Segment], str] | None
         if self._guess is not None:  # decoded speculatively earlier in this pause: only silence since
             end, decoded = self._guess
             self.guesses_used += 1
         else:
             decoded = self._decode(end, self._final_priority if self._ending else self.priority)
+            assert decoded is not None  # only a guess gives way
         self._commit(decoded, end)
 
     def _guess_until(self, end: int) -> None:
         if self.scheduler.busy():
             return  # another transcriber is decoding: try again after the next piece of audio
-        self._pause_point = None
         if end > self._cut and self._guess is None:
-            self._guess = (end, self._decode(end, Priority.SPECULATIVE))
+            decoded = self._decode(end, Priority.SPECULATIVE, give_way=True)
+            if decoded is None:
+                return  # audio came (or the answer ended) before the guess started: see it first
+            self._guess = (end, decoded)
             self.guesses += 1
+        self._pause_point = None
+
+    def _wake(self) -> None:
+        with self._cond:
+            self._cond.notify_all()
 
     def _idle(self) -> bool:
         with self._cond:
             return not self._incoming and not self._ended
 
-    def _decode(self, end: int, priority: Priority) -> tuple[list[Segment], str]:
+    def _decode(
+        self, end: int, priority: Priority, *, give_way: bool = False
+    ) -> tuple[list[Segment], str] | None:
         """Transcribe [cut, end) with the text so far as prompt: segments timed in the whole answer,
-        and the language heard. Changes nothing: a guess may be dropped."""
+        and the language heard. Changes nothing: a guess may be dropped. With ``give_way`` (a guess),
+        None if audio came or the answer ended before the scheduler started the decode: a guess
+        waits for an idle scheduler, and this thread must not wait with it while there is work."""
         audio = self._slice(self._cut, end)
         offset = self._cut / SAMPLE_RATE
         request = self.scheduler.submit(
             audio, language=self.language, prompt=self._prompt(), priority=priority
         )
-        tr = request.result()  # this transcriber's own thread waits; the scheduler's decodes
+        if give_way:
+            request.add_done_callback(lambda _f: self._wake())
+            with self._cond:
+                while not request.done() and not self._incoming and not self._ended:
+                    self._cond.wait()
+            if request.cancel():
+                return None
+        tr = request.result()  # this transcriber's own thread waits; the scheduler's worker decodes
         if tr.decoding is not None:
             self.decoding = self.decoding + tr.decoding
         return [
