@@ -184,13 +184,19 @@ class RoomRecorder:
                 await self._call(p)
         elif kind == "peer_joined" and msg.get("role") != "recorder":
             old = self.peers.get(msg["peer"])
-            if old is not None and msg.get("resumed") and not old.done:
-                return True  # the same browser after a signaling reconnection; media goes on
+            if old is not None and not old.done:
+                # the same browser after a signaling reconnection (media goes on), or a peer announced
+                # twice: listed in the welcome and then by its admission relayed from another node.
+                # A second offer would make the browser answer twice (#17).
+                return True
             if old is not None:
                 await self._finish(old)
             await self._call(msg)
         elif kind == "answer" and msg.get("from") in self.peers:
             peer = self.peers[msg["from"]]
+            if peer.pc.signalingState != "have-local-offer":
+                log.warning("room %s recorder: stray answer from %s ignored", self.room_id, peer.peer_id)
+                return True
             await peer.pc.setRemoteDescription(RTCSessionDescription(sdp=msg["sdp"], type="answer"))
             await self._start(peer)
         elif kind == "candidate" and msg.get("from") in self.peers and msg.get("candidate"):

@@ -22,7 +22,7 @@ from aiohttp.test_utils import TestServer
 from core.config import Settings, load_settings
 from interview.rooms.recorder import RoomRecorder
 from interview.signaling.options import SignalingOptions
-from interview.signaling.server import setup_signaling
+from interview.signaling.server import SIGNALING, setup_signaling
 from interview.signaling.tokens import RoomRole, issue_room_token
 from interview.transcribe.types import Transcript
 from tests.waiting import wait_until
@@ -94,3 +94,65 @@ async def test_consent_withdrawn_on_one_node_stops_the_recorder_on_the_other(
     for _uid, path in files:
         duration, rms = _audio_facts(path)
         assert duration >= 0.5 and rms > 0.005, (path, duration, rms)
+
+
+async def test_a_peer_announced_twice_is_offered_once(
+    tmp_path: Path, redis_url: str, speech: dict[int, Path]
+) -> None:
+    """A peer listed in the recorder's welcome and announced again (an admission relayed from the
+    other node after the welcome) keeps its one connection: no second offer, no second answer."""
+    settings = load_settings(data_dir=tmp_path, redis_url=redis_url)
+    prefix = f"allwork:test-rec-nodes:{uuid.uuid4().hex[:8]}"
+    a, b = await _node(settings, prefix), await _node(settings, prefix)
+    url_a, url_b = str(a.make_url("/ws/signal")), str(b.make_url("/ws/signal"))
+
+    async def on_recording(user_id: int, path: Path, transcript: Awaitable[Transcript | None]) -> None:
+        await transcript
+
+    def tok(uid: int, role: RoomRole) -> str:
+        return issue_room_token(settings, user_id=uid, room_id=1, role=role, name=f"user{uid}")
+
+    first = Participant(url_a, tok(1, RoomRole.INTERVIEWER), speech[1], video=False)
+    second = Participant(url_a, tok(2, RoomRole.INTERVIEWER), speech[2], video=False)
+    recorder = RoomRecorder(
+        url_b, tok(0, RoomRole.RECORDER), 1, tmp_path / "rec", on_recording, record_video=False
+    )
+    try:
+        async with aiohttp.ClientSession() as http:
+            await first.start(http)
+            await second.start(http)
+            run = asyncio.create_task(recorder.run())
+            await asyncio.wait_for(recorder.joined.wait(), 10)
+            await wait_until(
+                lambda: len(recorder.peers) == 2 and all(p.started for p in recorder.peers.values()),
+                within=30,
+                message="the recorder did not start both peers",
+            )
+            held = recorder.peers[second.peer_id]
+            # the announcement an admission makes, delivered once more through node A's broker
+            broker = a.app[SIGNALING].broker
+            event = {
+                "type": "peer_joined",
+                "peer": second.peer_id,
+                "user_id": 2,
+                "role": "interviewer",
+                "name": "user2",
+                "resumed": False,
+            }
+            await broker.publish(1, {"kind": "deliver", "msg": event, "exclude": second.peer_id})
+            await asyncio.sleep(1.5)
+            assert recorder.peers[second.peer_id] is held and not held.done
+            assert len(second.pcs) == 1, "the browser was offered a second connection"
+            assert not run.done(), "the recorder stopped"
+            await wait_until(
+                lambda: _received_audio(recorder, 50), within=30, message="no audio reached the recorder"
+            )
+            await second.send({"type": "consent", "agree": False})
+            files = await asyncio.wait_for(run, 30)
+    finally:
+        await recorder.stop()
+        await first.leave()
+        await second.leave()
+        await a.close()
+        await b.close()
+    assert sorted(uid for uid, _ in files) == [1, 2]
