@@ -82,7 +82,19 @@ class Settings(BaseSettings):
     whisper_compute_type: str = Field(
         default="int8", description="CTranslate2 compute type (int8, float16 ...)."
     )
-    whisper_threads: int = Field(default=0, ge=0, description="CPU threads per model; 0 means all cores.")
+    whisper_threads: int = Field(
+        default=0,
+        ge=0,
+        le=256,
+        description="CPU threads per Whisper decode; 0: the cores shared by the decodes.",
+    )
+    whisper_workers: int = Field(
+        default=0,
+        ge=0,
+        le=64,
+        description="Whisper decodes run at once in one process; "
+        "0: one per core, at most 4 (fewer when threads are set).",
+    )
     transcribe_workers: int = Field(
         default=1, ge=1, le=64, description="Transcription jobs run at once by the in-process pool."
     )
@@ -112,7 +124,7 @@ class Settings(BaseSettings):
 
     # --- practice ------------------------------------------------------------------------------
     practice_capacity: int = Field(
-        default=4,
+        default=2,
         ge=1,
         le=1000,
         description="Practice sessions one server process takes at once; one more is asked to come back "

@@ -59,7 +59,16 @@ def free_port() -> int:
 
 def server_env(data_dir: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ALLWORK_")}
-    env.update({"ALLWORK_DATA_DIR": str(data_dir), "ALLWORK_LOG_LEVEL": "INFO", **extra})
+    # the browser tests share one server among many practice pages: places are not their subject
+    # (test_practice_admission.py sets its own)
+    env.update(
+        {
+            "ALLWORK_DATA_DIR": str(data_dir),
+            "ALLWORK_LOG_LEVEL": "INFO",
+            "ALLWORK_PRACTICE_CAPACITY": "8",
+            **extra,
+        }
+    )
     return env
 
 

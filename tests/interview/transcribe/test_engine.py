@@ -5,8 +5,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.config import Settings
-from interview.transcribe.engine import Engine, load_engine
+from core.config import Settings, load_settings
+from interview.transcribe.engine import Engine, load_engine, thread_split
 from interview.transcribe.errors import LanguageNotSupported, NoAudioStream
 from interview.transcribe.types import Transcript
 
@@ -108,3 +108,22 @@ def test_int16_input(tiny_engine: Engine, jfk: Path) -> None:
     pcm = (decode_audio(jfk) * 32767).astype(np.int16)
     tr = tiny_engine.transcribe(pcm, language="en")
     assert {"country", "americans"} <= words_of(tr.text)
+
+
+@pytest.mark.parametrize(
+    ("threads", "workers", "cores", "expected"),
+    [
+        (0, 0, 2, (1, 2)),  # the measured best on 2 cores: a decode per core
+        (0, 0, 1, (1, 1)),
+        (0, 0, 16, (4, 4)),  # at most 4 decodes, the cores shared among them
+        (2, 0, 2, (2, 1)),  # threads given: the decodes the cores leave room for
+        (1, 0, 2, (1, 2)),
+        (0, 1, 2, (2, 1)),  # one decode: all cores on it, as before
+        (3, 3, 2, (3, 3)),  # both given: as given
+    ],
+)
+def test_thread_split(
+    tmp_path: Path, threads: int, workers: int, cores: int, expected: tuple[int, int]
+) -> None:
+    settings = load_settings(data_dir=tmp_path, whisper_threads=threads, whisper_workers=workers)
+    assert thread_split(settings, cores) == expected
