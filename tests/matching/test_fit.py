@@ -68,7 +68,7 @@ def test_fit_learns_that_pay_decided_the_hires() -> None:
     outcomes = []
     for k in range(12):
         for s in rng.sample(seniors, 10):
-            suited = s.salary_min <= 340
+            suited = s.salary_min is not None and s.salary_min <= 340
             outcomes.append(Outcome(s.senior_id, 100 + k, suited, 5 if suited else 1))
     outcomes.append(Outcome(9999, 100, True, 5))  # unknown senior: skipped
     report = fit_weights(index, outcomes)

@@ -19,8 +19,8 @@ from web.composition import SCHEMA
 OPTIONAL = ("birth_year", "salary_min", "salary_max", "available_from")
 
 
-def _run(url: str, work):  # type: ignore[no-untyped-def]
-    async def go():  # type: ignore[no-untyped-def]
+def _run(url: str, work):
+    async def go():
         engine = create_engine(url)
         try:
             return await work(session_factory(engine), engine)
@@ -30,7 +30,7 @@ def _run(url: str, work):  # type: ignore[no-untyped-def]
     return asyncio.run(go())
 
 
-async def _fill(sessions, _engine) -> int:  # type: ignore[no-untyped-def]
+async def _fill(sessions, _engine) -> int:
     senior = await create_user(
         sessions, AccountInput("s@example.com", "박순자", "password-1234", Role.SENIOR)
     )
@@ -45,9 +45,9 @@ async def _fill(sessions, _engine) -> int:  # type: ignore[no-untyped-def]
     return senior.id
 
 
-async def _counts(sessions, _engine) -> tuple[int, int, int, int]:  # type: ignore[no-untyped-def]
+async def _counts(sessions, _engine) -> tuple[int, int, int, int]:
     async with sessions() as session:
-        return tuple(  # type: ignore[return-value]
+        return tuple(
             [
                 await session.scalar(select(func.count()).select_from(table))
                 for table in (SeniorProfile, CareerEntry, InterviewRequest, PairEvent)
@@ -55,7 +55,7 @@ async def _counts(sessions, _engine) -> tuple[int, int, int, int]:  # type: igno
         )
 
 
-async def _nullable(_sessions, engine) -> dict[str, bool]:  # type: ignore[no-untyped-def]
+async def _nullable(_sessions, engine) -> dict[str, bool]:
     async with engine.connect() as conn:
         columns = await conn.run_sync(lambda sync: inspect(sync).get_columns("senior_profiles"))
     return {c["name"]: c["nullable"] for c in columns if c["name"] in OPTIONAL}
@@ -73,7 +73,7 @@ def test_the_columns_become_optional_and_no_row_is_lost(database_url: str) -> No
     assert _run(database_url, _nullable) == dict.fromkeys(OPTIONAL, True)
     assert _run(database_url, _counts) == before
 
-    async def forget(sessions, _engine) -> None:  # type: ignore[no-untyped-def]
+    async def forget(sessions, _engine) -> None:
         async with transaction(sessions) as session:
             await session.execute(
                 update(SeniorProfile)
@@ -85,7 +85,7 @@ def test_the_columns_become_optional_and_no_row_is_lost(database_url: str) -> No
     downgrade(database_url, SCHEMA, "matching_0005")  # placeholders where nothing was given
     assert _run(database_url, _counts) == before
 
-    async def kept(sessions, _engine) -> tuple[object, ...]:  # type: ignore[no-untyped-def]
+    async def kept(sessions, _engine) -> tuple[object, ...]:
         async with sessions() as session:
             row = (await session.execute(select(*(getattr(SeniorProfile, c) for c in OPTIONAL)))).one()
         return tuple(row)

@@ -47,7 +47,16 @@ def prefix(redis_url: str) -> Iterator[str]:
 def nodes(redis_url: str, prefix: str) -> Iterator[tuple[Node, Node]]:
     env = {"ALLWORK_SECRET_KEY": SECRET, "ALLWORK_REDIS_URL": redis_url}
     # a burst far above the per-connection rate limit: the relay is under test, not the limit
-    args = ("--prefix", prefix, "--presence-ttl", "1.5", "--heartbeat", "0.3", "--rate", "5000")
+    args: tuple[str, ...] = (
+        "--prefix",
+        prefix,
+        "--presence-ttl",
+        "1.5",
+        "--heartbeat",
+        "0.3",
+        "--rate",
+        "5000",
+    )
     args += ("--burst", "5000")
     a = Node(env, *args)
     try:
