@@ -113,20 +113,25 @@ class OpenAIWhisperEngine:
                 temperature=self.temperatures,
                 verbose=None,
             )
+
+        def at(t: float, *, is_end: bool = False) -> float:
+            # Whisper's 30 s windows can time the last tokens past the audio's end: keep times inside it
+            return min(duration, max(0.0, times.get_original_time(t, is_end=is_end)))
+
         segments = []
         for seg in result["segments"]:
             words = tuple(
                 Word(
                     str(w["word"]).strip(),
-                    times.get_original_time(float(w["start"])),
-                    times.get_original_time(float(w["end"]), is_end=True),
+                    at(float(w["start"])),
+                    at(float(w["end"]), is_end=True),
                     float(w["probability"]),
                 )
                 for w in seg.get("words", ())
                 if str(w["word"]).strip()
             )
-            start = times.get_original_time(float(seg["start"]))
-            end = times.get_original_time(float(seg["end"]), is_end=True)
+            start = at(float(seg["start"]))
+            end = at(float(seg["end"]), is_end=True)
             plain = collapse_loop(Segment(start, end, str(seg["text"]).strip(), words))
             scores = (seg.get("avg_logprob"), seg.get("no_speech_prob"), seg.get("compression_ratio"))
             segments.append(with_confidence(plain, *(None if v is None else float(v) for v in scores)))
