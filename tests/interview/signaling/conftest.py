@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import aiohttp
@@ -95,3 +96,19 @@ async def join(
     if expect == "welcome":
         peer.peer_id = first["peer"]
     return peer, first
+
+
+@pytest.fixture
+def prefix(redis_url: str) -> Iterator[str]:
+    """Redis keys and channels of this test only; its keys are deleted after it."""
+    import redis
+
+    value = f"test:sig:{uuid.uuid4().hex[:10]}"
+    yield value
+    client = redis.Redis.from_url(redis_url)
+    try:
+        keys = list(client.scan_iter(match=f"{value}:*"))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,21 +20,6 @@ from .nodes import Node
 
 pytestmark = pytest.mark.redis
 SECRET = "test-secret-" + "s" * 40
-
-
-@pytest.fixture
-def prefix(redis_url: str) -> Iterator[str]:
-    import redis
-
-    value = f"test:sig:{uuid.uuid4().hex[:10]}"
-    yield value
-    client = redis.Redis.from_url(redis_url)
-    try:
-        keys = list(client.scan_iter(match=f"{value}:*"))
-        if keys:
-            client.delete(*keys)
-    finally:
-        client.close()
 
 
 @pytest.fixture

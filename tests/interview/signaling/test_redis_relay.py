@@ -7,7 +7,6 @@ share it (the cache tests). See docs/signaling.md, "Brokers, several nodes".
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,21 +25,6 @@ from .nodes import Node
 pytestmark = pytest.mark.redis
 SECRET = "test-secret-" + "r" * 40
 BURST = 300
-
-
-@pytest.fixture
-def prefix(redis_url: str) -> Iterator[str]:
-    import redis
-
-    value = f"test:relay:{uuid.uuid4().hex[:10]}"
-    yield value
-    client = redis.Redis.from_url(redis_url)
-    try:
-        keys = list(client.scan_iter(match=f"{value}:*"))
-        if keys:
-            client.delete(*keys)
-    finally:
-        client.close()
 
 
 @pytest.fixture
